@@ -1,0 +1,72 @@
+"""Login and logout."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from blueprints.access import public
+from blueprints.rendering import redirect_to, render
+from extensions import db
+from models import User
+
+bp = Blueprint("auth", __name__)
+
+# A fixed hash to check against when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = "scrypt:32768:8:1$aaaaaaaaaaaaaaaa$" + "0" * 128
+
+
+class LoginForm(FlaskForm):
+    """Username and password."""
+
+    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField("Stay signed in")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow local redirect targets."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("home.index")
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, or None."""
+    user = db.session.execute(db.select(User).filter_by(username=username.strip())).scalar_one_or_none()
+    if user is None:
+        from werkzeug.security import check_password_hash
+
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Show the login form and sign the user in."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect_to(_safe_next(request.args.get("next")))
+        form.password.errors.append("Unknown username or wrong password.")
+    status = 422 if form.errors else 200
+    return render("auth/login.html", block="form", form=form, status=status)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    """Sign out."""
+    logout_user()
+    flash("You are signed out.")
+    return redirect(url_for("auth.login"), 303)

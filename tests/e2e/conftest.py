@@ -1,0 +1,109 @@
+"""Browser fixtures: a live server in a thread and Playwright driving Debian's Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from extensions import db
+from tests.conftest import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+# Flags that keep Chromium off the network it cannot reach here.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items):
+    """Mark everything here as e2e."""
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def live_server(app_config):
+    """Serve a fresh app on a free localhost port in a thread; yields (app, base_url)."""
+    app_config = dict(app_config, WTF_CSRF_ENABLED=True)
+    application = create_app(app_config)
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield application, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    """The Playwright driver for the session."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+def launch(playwright_instance, extra_args=()):
+    """Launch Debian's Chromium headless with the offline flags."""
+    return playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + list(extra_args))
+
+
+@pytest.fixture
+def browser(playwright_instance):
+    """A headless Chromium."""
+    instance = launch(playwright_instance)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def make_user(live_server):
+    """Create a user in the live server's database."""
+    application, _ = live_server
+
+    def make(username: str, role: str):
+        from models import User
+
+        with application.app_context():
+            user = User(username=username, role=role)
+            user.set_password(PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+        return username
+
+    return make
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    """Log in through the login page."""
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
+@pytest.fixture
+def page(browser, live_server, make_user):
+    """A page signed in as an operator on the live server."""
+    _, base_url = live_server
+    make_user("op", "operator")
+    context = browser.new_context()
+    tab = context.new_page()
+    sign_in(tab, base_url, "op")
+    yield tab
+    context.close()
