@@ -39,12 +39,17 @@ class Config:
         """Build the config mapping from environment variables and the instance folder."""
         db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'shelfscan.db'}"
         config = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        https = os.environ.get("HTTPS", "").lower() in ("1", "true", "yes")
         config.update(
             SQLALCHEMY_DATABASE_URI=db_url,
             SECRET_KEY=os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
             HOST=os.environ.get("HOST", cls.HOST),
             PORT=int(os.environ.get("PORT", cls.PORT)),
-            SESSION_COOKIE_SECURE=os.environ.get("HTTPS", "") in ("1", "true", "yes"),
+            SESSION_COOKIE_SECURE=https,
+            REMEMBER_COOKIE_SECURE=https,
+            PREFERRED_URL_SCHEME="https" if https else "http",
+            # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+            PROXY_HOPS=int(os.environ.get("PROXY_HOPS", "0")),
         )
         return config
 
