@@ -334,3 +334,14 @@ class ScanSessionLine(db.Model):
     session: Mapped[ScanSession] = relationship(back_populates="lines")
     stock_item: Mapped[StockItem | None] = relationship()
     location: Mapped[StockLocation | None] = relationship()
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, counted per username and per client address by services/ratelimit.py."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))  # "user:<name>" or "ip:<address>"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_login_failure_key_created", "key", "created_at"),)
