@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
@@ -13,6 +13,7 @@ from blueprints.access import public
 from blueprints.rendering import redirect_to, render
 from extensions import db
 from models import User
+from services import ratelimit
 
 bp = Blueprint("auth", __name__)
 
@@ -51,16 +52,35 @@ def authenticate(username: str, password: str) -> User | None:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Show the login form and sign the user in."""
+    """Show the login form and sign the user in, refusing for a while after repeated failures."""
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
+        keys = ratelimit.login_keys(form.username.data, request.remote_addr)
+        wait = ratelimit.retry_after(keys)
+        if wait:
+            # The same answer whether or not the user exists, and the password is not even checked.
+            form.password.errors.append(f"Too many failed sign-ins; try again in {_minutes(wait)}.")
+            response = render("auth/login.html", block="form", form=form, status=429)
+            response.headers["Retry-After"] = str(wait)
+            return response
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
+            ratelimit.clear(keys["user"])
+            session.clear()  # a fresh session on sign-in: nothing from before carries over
             login_user(user, remember=form.remember.data)
             return redirect_to(_safe_next(request.args.get("next")))
+        ratelimit.record_failure(keys)
         form.password.errors.append("Unknown username or wrong password.")
-    status = 422 if form.errors else 200
+    if form.errors:
+        status = 422
     return render("auth/login.html", block="form", form=form, status=status)
+
+
+def _minutes(seconds: int) -> str:
+    """'1 minute' or 'N minutes', rounded up."""
+    minutes = max(1, -(-seconds // 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 @bp.route("/logout", methods=["POST"])
