@@ -9,6 +9,7 @@ from flask import Flask
 BLUEPRINT_MODULES = (
     "blueprints.auth",
     "blueprints.home",
+    "blueprints.admin",
 )
 
 

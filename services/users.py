@@ -1,0 +1,98 @@
+"""User accounts as the admin area manages them: create, role, password, deactivate, API tokens.
+
+Functions change the session and leave the commit to the caller; they raise UserError with a
+message for people when a request cannot be honoured.
+"""
+from __future__ import annotations
+
+from extensions import db
+from models import ROLES, ApiToken, User, utcnow
+
+MIN_PASSWORD = 8
+
+
+class UserError(ValueError):
+    """A change to an account that cannot be made, with the reason."""
+
+
+def all_users() -> list[User]:
+    """Every account, by username."""
+    return list(db.session.scalars(db.select(User).order_by(User.username)))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"The password must be at least {MIN_PASSWORD} characters.")
+    if len(password) > 200:
+        raise UserError("The password must be at most 200 characters.")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise UserError(f"The role must be one of {', '.join(ROLES)}.")
+
+
+def create(username: str, role: str, password: str) -> User:
+    """Add a new active account."""
+    username = (username or "").strip()
+    if not username or len(username) > 80:
+        raise UserError("The username must be 1 to 80 characters.")
+    _check_role(role)
+    _check_password(password)
+    if db.session.execute(db.select(User.id).filter_by(username=username)).first():
+        raise UserError(f"A user named {username!r} already exists.")
+    user = User(username=username, role=role, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True), User.id != user.id)) or 0
+
+
+def change_role(user: User, role: str) -> None:
+    """Give a user another role; the last active admin keeps theirs."""
+    _check_role(role)
+    if user.role == "admin" and role != "admin" and user.active and not _other_active_admins(user):
+        raise UserError("This is the last active admin; make someone else admin first.")
+    user.role = role
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password; the user's existing sessions end."""
+    _check_password(password)
+    user.set_password(password)
+
+
+def set_active(user: User, active: bool, acting: User | None = None) -> None:
+    """Deactivate (ending sessions and revoking API tokens) or reactivate an account."""
+    if not active:
+        if acting is not None and acting.id == user.id:
+            raise UserError("You cannot deactivate your own account.")
+        if user.role == "admin" and user.active and not _other_active_admins(user):
+            raise UserError("This is the last active admin; it cannot be deactivated.")
+        if user.active:
+            user.session_version = (user.session_version or 0) + 1
+            for token in tokens(user):
+                if token.revoked_at is None:
+                    token.revoked_at = utcnow()
+    user.active = active
+
+
+def tokens(user: User) -> list[ApiToken]:
+    """A user's API tokens, newest first."""
+    return list(db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of a user's API tokens (revoking twice keeps the first time)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise UserError("That token does not belong to this user.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token

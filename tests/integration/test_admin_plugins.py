@@ -1,0 +1,101 @@
+"""The plugins page against the registry contract: order, on/off, up/down, stored as settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import settings
+from blueprints.admin.plugins import moved
+
+
+@dataclass
+class FakePlugin:
+    """What registry.all() yields for each plugin."""
+
+    name: str
+    description: str
+    enabled: bool
+    position: int
+
+
+class FakeRegistry:
+    """A stand-in honouring the engine's contract: all() in order, reading the two settings."""
+
+    def __init__(self, names):
+        self.names = list(names)
+
+    def all(self):
+        """Every plugin, ordered by BARCODE_PLUGIN_ORDER, switched by BARCODE_PLUGINS_DISABLED."""
+        order = [n for n in settings.get("BARCODE_PLUGIN_ORDER") if n in self.names]
+        order += [n for n in self.names if n not in order]
+        disabled = set(settings.get("BARCODE_PLUGINS_DISABLED"))
+        return [FakePlugin(n, f"The {n} plugin <b>", n not in disabled, i) for i, n in enumerate(order)]
+
+
+def _install(app):
+    app.extensions["barcode_registry"] = FakeRegistry(["internal", "inventree", "gs1", "ecia"])
+
+
+def _names_on_page(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<td><code>([a-z0-9]+)</code></td>", html)
+
+
+def test_moved_swaps_with_the_neighbour_and_stops_at_the_ends():
+    names = ["a", "b", "c"]
+    assert moved(names, "b", "up") == ["b", "a", "c"]
+    assert moved(names, "b", "down") == ["a", "c", "b"]
+    assert moved(names, "a", "up") == names and moved(names, "c", "down") == names
+
+
+def test_plugins_are_listed_in_order_with_their_state(app, admin_client):
+    _install(app)
+    html = admin_client.get("/admin/plugins").get_data(as_text=True)
+    assert _names_on_page(html) == ["internal", "inventree", "gs1", "ecia"]
+    assert "The gs1 plugin &lt;b&gt;" in html
+
+
+def test_switch_a_plugin_off_and_on(app, admin_client):
+    _install(app)
+    response = admin_client.post("/admin/plugins/gs1/toggle")
+    assert response.status_code == 303
+    assert settings.get("BARCODE_PLUGINS_DISABLED") == ["gs1"]
+    assert [p.enabled for p in app.extensions["barcode_registry"].all()] == [True, True, False, True]
+    assert "Switch on gs1" in admin_client.get("/admin/plugins").get_data(as_text=True)
+    admin_client.post("/admin/plugins/gs1/toggle")
+    assert settings.get("BARCODE_PLUGINS_DISABLED") == []
+
+
+def test_reorder_with_up_and_down(app, admin_client):
+    _install(app)
+    admin_client.post("/admin/plugins/gs1/move", data={"direction": "up"})
+    admin_client.post("/admin/plugins/internal/move", data={"direction": "down"})
+    html = admin_client.get("/admin/plugins").get_data(as_text=True)
+    assert _names_on_page(html) == ["gs1", "internal", "inventree", "ecia"]
+    assert settings.get("BARCODE_PLUGIN_ORDER") == ["gs1", "internal", "inventree", "ecia"]
+
+
+def test_htmx_gets_a_redirect_header(app, client_for):
+    _install(app)
+    response = client_for("admin", htmx=True).post("/admin/plugins/ecia/move", data={"direction": "up"})
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/admin/plugins"
+
+
+def test_unknown_plugin_or_direction_is_refused(app, admin_client):
+    _install(app)
+    assert admin_client.post("/admin/plugins/nope/toggle").status_code == 404
+    assert admin_client.post("/admin/plugins/gs1/move", data={"direction": "sideways"}).status_code == 400
+    assert settings.get("BARCODE_PLUGIN_ORDER") == []
+
+
+def test_env_locked_order_is_refused(app, admin_client, monkeypatch):
+    _install(app)
+    monkeypatch.setenv("SHELFSCAN_BARCODE_PLUGIN_ORDER", "gs1,internal")
+    response = admin_client.post("/admin/plugins/ecia/move", data={"direction": "up"})
+    assert response.status_code == 409 and "SHELFSCAN_BARCODE_PLUGIN_ORDER" in response.get_data(as_text=True)
+
+
+def test_without_an_engine_registry_the_page_says_so(app, admin_client):
+    app.extensions["barcode_registry"] = None
+    assert "has not registered any plugins" in admin_client.get("/admin/plugins").get_data(as_text=True)
+    assert admin_client.post("/admin/plugins/gs1/toggle").status_code == 404
