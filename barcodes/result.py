@@ -23,6 +23,7 @@ class Match:
     object_id: int
     title: str
     url: str  # the object's web page, e.g. /parts/12
+    api_url: str = ""  # the object's API path, e.g. /api/part/12/
 
 
 @dataclass
@@ -42,3 +43,13 @@ class ScanResult:
     def match(self) -> Match | None:
         """The first match, or None."""
         return self.matches[0] if self.matches else None
+
+
+@dataclass
+class PluginResult:
+    """What one plugin found: the objects it matched, and the format and fields it recognised."""
+
+    matches: list[Match] = field(default_factory=list)
+    format: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    message: str = ""  # optional note for people, e.g. "supplier code for an unknown SKU"

@@ -1,0 +1,30 @@
+"""Our internal codes and InvenTree's label formats: the code names the object directly."""
+from __future__ import annotations
+
+from barcodes import objects
+from barcodes.internal import parse_inventree, parse_internal
+from barcodes.result import PluginResult, Scan
+
+
+class InternalPlugin:
+    """Resolves Shelfscan internal codes (SSP12E) and InvenTree labels ({"part": 12}, INV-PA12)."""
+
+    name = "internal"
+    description = "Shelfscan internal codes and InvenTree labels ({\"part\": 12}, INV-PA12)."
+
+    def scan(self, scan: Scan) -> PluginResult | None:
+        """Match an internal or InvenTree code to its object (one primary-key lookup)."""
+        found = parse_internal(scan.text)
+        fmt = "internal"
+        if found is None:
+            found = parse_inventree(scan.text)
+            fmt = "inventree"
+        if found is None:
+            return None
+        object_type, object_id = found
+        fields = {"object_type": object_type, "object_id": object_id}
+        obj = objects.get_object(object_type, object_id)
+        if obj is None:
+            label = objects.kind(object_type).label
+            return PluginResult(format=fmt, fields=fields, message=f"{label} {object_id} does not exist.")
+        return PluginResult(matches=[objects.match_for(object_type, obj)], format=fmt, fields=fields)

@@ -1,0 +1,112 @@
+"""The resolver: one pipeline from a raw scan to the object(s) it names. It never raises."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from barcodes.links import barcode_hash
+from barcodes.normalize import ScanInputError, normalize, to_bytes
+from barcodes.result import Match, PluginResult, Scan, ScanResult
+
+logger = logging.getLogger(__name__)
+NO_MATCH = "No match found for barcode data"
+
+
+def resolve(raw: str | bytes | Scan, *, source: str = "dialog", symbology: str = "", registry=None) -> ScanResult:
+    """Resolve a raw scan through the enabled plugins; bad input gives status 'error', never an exception."""
+    try:
+        scan = raw if isinstance(raw, Scan) else normalize(raw)
+    except ScanInputError as exc:
+        return _error(raw, str(exc))
+    except Exception:  # normalize is total over str/bytes; anything else is a caller's type error
+        logger.exception("barcode input could not be normalised")
+        return _error(raw, "The scan could not be read.")
+    if symbology and not scan.symbology:
+        scan = dataclasses.replace(scan, symbology=symbology)
+    try:
+        return _run_plugins(scan, _registry(registry))
+    except Exception:  # a broken registry or database must still give the user an answer
+        logger.exception("barcode resolve failed (source=%s)", source)
+        return ScanResult(scan=scan, status="error", message="The scan could not be resolved; see the server log.")
+
+
+def _error(raw: Any, message: str) -> ScanResult:
+    try:
+        raw_bytes = to_bytes(raw)
+    except Exception:
+        raw_bytes = b""
+    return ScanResult(scan=Scan(raw=raw_bytes, text=""), status="error", message=message)
+
+
+def _registry(registry):
+    if registry is not None:
+        return registry
+    from flask import current_app
+
+    return current_app.extensions["barcode_registry"]
+
+
+def _run_plugins(scan: Scan, registry) -> ScanResult:
+    result = ScanResult(scan=scan, status="no_match", barcode_hash=barcode_hash(scan))
+    seen: set[tuple[str, int]] = set()
+    recognised: tuple[str, PluginResult] | None = None
+    for plugin in registry.active():
+        found = _ask(plugin, scan)
+        if found is None:
+            continue
+        new = [m for m in found.matches if isinstance(m, Match) and (m.object_type, m.object_id) not in seen]
+        seen.update((m.object_type, m.object_id) for m in new)
+        result.matches.extend(new)
+        if new and result.plugin is None:
+            result.plugin = plugin.name
+            result.format, result.fields = found.format, dict(found.fields)
+        elif recognised is None and (found.format or found.fields):
+            recognised = (plugin.name, found)
+    if result.matches:
+        result.status = "match"
+        if not result.format and recognised:
+            result.format, result.fields = recognised[1].format, dict(recognised[1].fields)
+        return result
+    result.message = NO_MATCH
+    if recognised:
+        result.plugin = recognised[0]
+        result.format, result.fields = recognised[1].format, dict(recognised[1].fields)
+    else:
+        _fill_parsed(result)
+    return result
+
+
+def _fill_parsed(result: ScanResult) -> None:
+    """Format and fields for a scan no plugin recognised (e.g. the GS1 plugin is switched off)."""
+    from barcodes.parsers import parse
+
+    parsed = parse(result.scan.text, result.scan.aim_id)
+    if parsed is not None:
+        result.format, result.fields = parsed.format, dict(parsed.fields)
+
+
+def _ask(plugin, scan: Scan) -> PluginResult | None:
+    """One plugin's answer; a plugin that raises is logged and skipped, its database work undone."""
+    savepoint = _savepoint()
+    try:
+        found = plugin.scan(scan)
+    except Exception:
+        if savepoint is not None:
+            savepoint.rollback()
+        logger.exception("barcode plugin %r raised and was skipped", getattr(plugin, "name", plugin))
+        return None
+    if savepoint is not None:
+        savepoint.commit()
+    return found if isinstance(found, PluginResult) else None
+
+
+def _savepoint():
+    """A SAVEPOINT so a plugin's failed query cannot poison the caller's transaction (PostgreSQL)."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context() or "sqlalchemy" not in current_app.extensions:
+        return None
+    from extensions import db
+
+    return db.session.begin_nested()

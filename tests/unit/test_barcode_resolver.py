@@ -1,0 +1,164 @@
+"""The resolver end to end on a real migrated database: every plugin path, ordering, failures."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import settings
+from barcodes import links
+from barcodes.internal import internal_code
+from barcodes.registry import Registry, build_registry
+from barcodes.resolver import NO_MATCH, resolve
+from barcodes.result import Match, PluginResult
+from extensions import db
+from models import Company, Part, StockItem, StockLocation, SupplierPart
+
+DIGIKEY = ("[)>\x1e06\x1dP296-LM358BIDDFRCT-ND\x1d1PLM358BIDDFR\x1dK\x1d1K72991337\x1d10K85781337"
+           "\x1d11K1\x1d4LPH\x1dQ10\x1d11ZPICK\x1e\x04")
+MOUSER = "[)>\x1e06\x1dKP0-1337\x1d14K011\x1d1PMC34063ADR\x1dQ3\x1d11K073121337\x1d4LMX\x1d1VTI\x1e\x04"
+LCSC = "{pbn:PICK2009291337,on:SO2009291337,pc:C312270,pm:ST-1-102-A01-T000-RS,qty:2,mc:,cc:1,pdi:34421807}"
+TME = ("QTY:1 PN:WBP-302 PO:19361337/1 CPO:PO-2023-06-08-001337 MFR:WISHERENTERPRISE MPN:WBP-302 RoHS "
+       "https://www.tme.eu/details/WBP-302")
+
+
+@pytest.fixture
+def stock(app):
+    """A small inventory: parts, a location, a stock item, supplier parts at four suppliers."""
+    shelf = StockLocation(name="Shelf 1")
+    opamp = Part(name="LM358 op-amp", ipn="IC-358", gtin="5901234123457")
+    regulator = Part(name="MC34063 regulator")
+    header = Part(name="Pin header")
+    connector = Part(name="WBP-302 connector")
+    db.session.add_all([shelf, opamp, regulator, header, connector])
+    db.session.flush()
+    companies = {name: Company(name=name) for name in ("Digi-Key", "Mouser Electronics", "LCSC", "TME")}
+    db.session.add_all(companies.values())
+    db.session.flush()
+    digikey = SupplierPart(part=opamp, supplier=companies["Digi-Key"], sku="296-LM358BIDDFRCT-ND", mpn="LM358BIDDFR")
+    mouser = SupplierPart(part=regulator, supplier=companies["Mouser Electronics"], sku="595-MC34063ADR", mpn="MC34063ADR")
+    lcsc = SupplierPart(part=header, supplier=companies["LCSC"], sku="C312270", mpn="ST-1-102-A01-T000-RS")
+    tme = SupplierPart(part=connector, supplier=companies["TME"], sku="WBP-302", mpn="WBP-302")
+    item = StockItem(part=opamp, location=shelf, quantity=Decimal(5))
+    db.session.add_all([digikey, mouser, lcsc, tme, item])
+    db.session.commit()
+    return {"shelf": shelf, "opamp": opamp, "item": item, "digikey": digikey, "mouser": mouser,
+            "lcsc": lcsc, "tme": tme}
+
+
+def test_internal_code_resolves_to_its_object_in_any_letter_case(stock):
+    code = internal_code("stocklocation", stock["shelf"].id)
+    for text in (code, code.lower(), f"]Q1{code}\r\n"):
+        result = resolve(text)
+        assert result.status == "match", text
+        assert result.match == Match("stocklocation", stock["shelf"].id, "Shelf 1", f"/locations/{stock['shelf'].id}",
+                                     f"/api/stock/location/{stock['shelf'].id}/")
+        assert result.plugin == "internal" and result.format == "internal"
+
+
+@pytest.mark.parametrize("text", ['{"stockitem": %d}', "INV-SI%d", "inv-si%d"])
+def test_inventree_labels_resolve_to_the_same_ids(stock, text):
+    result = resolve(text % stock["item"].id)
+    assert result.status == "match"
+    assert (result.match.object_type, result.match.object_id) == ("stockitem", stock["item"].id)
+    assert result.match.url == f"/stock-items/{stock['item'].id}"
+    assert result.format == "inventree"
+
+
+@pytest.mark.parametrize("code, key", [(DIGIKEY, "digikey"), (MOUSER, "mouser"), (LCSC, "lcsc"), (TME, "tme")])
+def test_supplier_labels_resolve_to_the_supplier_part(stock, code, key):
+    result = resolve(code)
+    assert result.status == "match", result.message
+    assert result.match.object_type == "supplierpart"
+    assert result.match.object_id == stock[key].id
+    assert result.plugin == "supplier"
+    assert result.fields["quantity"] in (10, 3, 2, 1)
+
+
+def test_a_wedge_scan_without_separators_still_finds_the_digikey_part(stock):
+    wedge = DIGIKEY.replace("\x1d", "").replace("\x1e", "").replace("\x04", "")
+    result = resolve(wedge)
+    assert result.match.object_id == stock["digikey"].id
+    assert result.fields["sku"] == "296-LM358BIDDFRCT-ND"
+
+
+def test_gs1_gtin_resolves_to_the_part(stock):
+    for text in ("5901234123457", "]C1" + "0105901234123457" + "10LOT7", "https://id.gs1.org/01/05901234123457"):
+        result = resolve(text)
+        assert result.status == "match", text
+        assert result.match.object_id == stock["opamp"].id
+        assert result.plugin == "gs1"
+
+
+def test_linked_barcode_and_supplier_part_both_match_in_plugin_order(stock):
+    links.link(DIGIKEY, "stockitem", stock["item"].id)
+    db.session.commit()
+    result = resolve(DIGIKEY)
+    assert [m.object_type for m in result.matches] == ["stockitem", "supplierpart"]
+    assert result.plugin == "linked"
+
+
+def test_no_match_keeps_the_parsed_fields(stock):
+    result = resolve("[)>\x1e06\x1dPUNKNOWN-ND\x1d1PNOPE\x1dQ4\x1e\x04")
+    assert result.status == "no_match"
+    assert result.message == NO_MATCH
+    assert result.fields["sku"] == "UNKNOWN-ND" and result.format == "ecia"
+    assert len(result.barcode_hash) == 64
+
+
+def test_disabled_and_reordered_plugins_apply_without_restart(app, stock):
+    links.link(DIGIKEY, "stockitem", stock["item"].id)
+    settings.set_value("BARCODE_PLUGIN_ORDER", ["supplier"])
+    db.session.commit()
+    assert [m.object_type for m in resolve(DIGIKEY).matches] == ["supplierpart", "stockitem"]
+    settings.set_value("BARCODE_PLUGINS_DISABLED", ["supplier"])
+    db.session.commit()
+    assert [m.object_type for m in resolve(DIGIKEY).matches] == ["stockitem"]
+    info = {p.name: p for p in app.extensions["barcode_registry"].all()}
+    assert info["supplier"].enabled is False and info["supplier"].position == 1
+
+
+class Exploding:
+    name = "exploding"
+    description = "raises"
+
+    def scan(self, scan):
+        raise RuntimeError("boom")
+
+
+class Fixed:
+    description = "matches everything"
+
+    def __init__(self, name, match):
+        self.name, self.match = name, match
+
+    def scan(self, scan):
+        return PluginResult(matches=[self.match], format="fake", fields={"text": scan.text})
+
+
+def test_a_plugin_that_raises_is_logged_and_skipped(app, caplog):
+    match = Match("part", 1, "Fake", "/parts/1")
+    registry = Registry([Exploding(), Fixed("fixed", match), Fixed("again", match)], disabled=[], order=[])
+    result = resolve("anything", registry=registry)
+    assert result.status == "match" and result.matches == [match] and result.plugin == "fixed"
+    assert "exploding" in caplog.text
+
+
+def test_entry_point_and_extra_plugins_join_the_registry(app):
+    registry = build_registry(app, extra_plugins=[Fixed("fake", Match("part", 2, "Two", "/parts/2"))])
+    assert registry.names()[-1] == "fake"
+    assert [p.builtin for p in registry.all()] == [True, True, True, True, False]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\r\n", "x" * 4097])
+def test_bad_input_is_an_error_result_not_an_exception(app, text):
+    result = resolve(text)
+    assert result.status == "error" and result.message
+
+
+@pytest.mark.parametrize("text", ['{"part": 1e999}', '{"part": -1}', '{"part": "1 OR 1=1"}', "[" * 5000,
+                                  "'; DROP TABLE part; --", "\u202eSSP1\u202c", "\U0001F600", b"\xff\xfe\x00"])
+def test_hostile_input_is_a_clean_no_match(app, text):
+    result = resolve(text)
+    assert result.status in ("no_match", "error")
+    assert not result.matches
