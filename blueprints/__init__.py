@@ -10,6 +10,7 @@ BLUEPRINT_MODULES = (
     "blueprints.auth",
     "blueprints.home",
     "blueprints.admin",
+    "blueprints.stock_actions",
 )
 
 

@@ -1,0 +1,227 @@
+"""Stock work by scanning: scan an item into a location, scan-in and count sessions, receive packages."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request, url_for
+from flask_login import current_user
+
+from barcodes.objects import web_url
+from blueprints.access import requires
+from blueprints.rendering import redirect_to, render
+from extensions import db, htmx
+from models import ScanSession, StockItem, StockLocation
+from services.stock import StockError, count, move, receive as receiving, sessions
+from services.stock.common import location_name
+
+bp = Blueprint("stock_actions", __name__, url_prefix="/stock")
+MAX_SCAN = 4096
+SESSION_PAGE = "stock_actions/session.html"
+RECEIVE_PAGE = "stock_actions/receive.html"
+
+
+@bp.app_template_global()
+def visible_controls(text: str) -> str:
+    """Scanned text with its control characters as the pictures scanners' docs use (␝ ␞ ␄)."""
+    return "".join(chr(0x2400 + ord(ch)) if ord(ch) < 0x20 else ch for ch in text or "")
+
+
+def _scan_text(name: str = "barcode") -> str:
+    """The scanned text from the form, length-capped (the engine refuses longer input clearly)."""
+    return (request.form.get(name) or "")[:MAX_SCAN + 1]
+
+
+def _int(name: str) -> int | None:
+    value = (request.values.get(name) or "").strip()
+    return int(value) if value.isdigit() and len(value) < 18 else None
+
+
+def _uid() -> int:
+    return current_user.id
+
+
+# --- one item into a location -------------------------------------------------------------------
+
+@bp.route("/items/<int:item_id>/move", methods=["GET", "POST"])
+@requires("operator")
+def move_item(item_id: int):
+    """Scan a location's label and the stock item moves there."""
+    item = db.get_or_404(StockItem, item_id)
+    level, message, status = None, "", 200
+    if request.method == "POST":
+        try:
+            moved = move.scan_into_location(item.id, _scan_text(), user_id=_uid())
+            level, message = ("warning" if moved.from_path == moved.to.path else "accepted"), moved.message
+        except StockError as error:
+            level, message, status = "error", str(error), 422
+        db.session.refresh(item)
+    return render("stock_actions/move_item.html", block="move_result", status=status, item=item,
+                  level=level, message=message, item_url=web_url("stockitem", item.id))
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+@bp.route("/locations/<int:location_id>/sessions", methods=["POST"])
+def start_session(location_id: int):
+    """Open (or reopen) this user's scan-in or count session on a location."""
+    db.get_or_404(StockLocation, location_id)
+    kind = request.form.get("kind", "move")
+    try:
+        session = sessions.start(location_id, kind, user_id=_uid())
+    except StockError as error:
+        abort(400, description=str(error))
+    return redirect_to(url_for(".session_page", session_id=session.id))
+
+
+def _session(session_id: int) -> ScanSession:
+    session = db.get_or_404(ScanSession, session_id)
+    if session.user_id != current_user.id and not current_user.has_role("admin"):
+        abort(403, description="This scan session belongs to another user.")
+    return session
+
+
+def _session_page(session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None):
+    """Render the session page (or one of its blocks) with everything it shows."""
+    rows = count.report(session) if session.kind == "count" else []
+    last = sessions.last_committed(session.location_id, session.user_id) if session.kind == "move" else None
+    return render(SESSION_PAGE, block=block, status=status, session=session, outcome=outcome, error=error,
+                  counting=session.kind == "count",
+                  rows=rows, summary=count.summary(rows), fmt=count.fmt_quantity, web_url=web_url,
+                  undoable=last is not None and last.id == session.id, location_name=location_name,
+                  oob=bool(htmx) and block == "scan_result")
+
+
+@bp.route("/sessions/<int:session_id>")
+@requires("operator")
+def session_page(session_id: int):
+    """A session: the scan input, what this page scanned, and the staged list."""
+    return _session_page(_session(session_id))
+
+
+@bp.route("/sessions/<int:session_id>/scan", methods=["POST"])
+def session_scan(session_id: int):
+    """Stage one scan (or, counting, a typed quantity) and answer with its row."""
+    session = _session(session_id)
+    try:
+        outcome = sessions.stage_scan(session, _scan_text(), user_id=_uid(), last_line=_int("last_line"))
+    except StockError as error:
+        outcome = sessions.Outcome("error", "refused", str(error))
+    status = 422 if outcome.level == "error" else 200
+    return _session_page(session, block="scan_result", status=status, outcome=outcome)
+
+
+@bp.route("/sessions/<int:session_id>/stage", methods=["POST"])
+def session_stage(session_id: int):
+    """Stage an offered stock item or a confirmed sub-location."""
+    session = _session(session_id)
+    try:
+        if _int("location"):
+            outcome = sessions.stage_location(session, _int("location"), user_id=_uid())
+        else:
+            outcome = sessions.stage_offered(session, _int("item") or 0, user_id=_uid())
+    except StockError as error:
+        outcome = sessions.Outcome("error", "refused", str(error))
+    status = 422 if outcome.level == "error" else 200
+    return _session_page(session, block="scan_result", status=status, outcome=outcome)
+
+
+@bp.route("/sessions/<int:session_id>/lines/<int:line_id>/remove", methods=["POST"])
+def remove_line(session_id: int, line_id: int):
+    """Take one line off the staged list."""
+    session = _session(session_id)
+    try:
+        sessions.remove_line(session, line_id)
+    except StockError as error:
+        return _session_page(session, block="staged", status=422, error=str(error))
+    return _session_page(session, block="staged")
+
+
+@bp.route("/sessions/<int:session_id>/lines/<int:line_id>/count", methods=["POST"])
+def count_line(session_id: int, line_id: int):
+    """Set the counted quantity of one line."""
+    session = _session(session_id)
+    try:
+        count.set_count(session, line_id, request.form.get("counted", ""))
+    except StockError as error:
+        return _session_page(session, block="staged", status=422, error=str(error))
+    return _session_page(session, block="staged")
+
+
+@bp.route("/sessions/<int:session_id>/commit", methods=["POST"], defaults={"verb": "commit"})
+@bp.route("/sessions/<int:session_id>/undo", methods=["POST"], defaults={"verb": "undo"})
+@bp.route("/sessions/<int:session_id>/cancel", methods=["POST"], defaults={"verb": "cancel"})
+def finish_session(session_id: int, verb: str):
+    """Commit, undo or cancel a session in one transaction; a clear message when refused."""
+    session = _session(session_id)
+    action = {"commit": sessions.commit, "undo": sessions.undo, "cancel": sessions.cancel}[verb]
+    try:
+        action(session, user_id=_uid()) if verb != "cancel" else action(session)
+    except StockError as error:
+        db.session.refresh(session)
+        return _session_page(session, block="staged", status=422, error=str(error))
+    if verb == "cancel":
+        return redirect_to(web_url("stocklocation", session.location_id))
+    return redirect_to(url_for(".session_page", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/report.csv")
+def count_csv(session_id: int):
+    """The count report as a CSV download."""
+    session = db.get_or_404(ScanSession, session_id)
+    if session.kind != "count":
+        abort(404, description="Only counts have a report.")
+    filename = f"count-{session.location_id}-{session.id}.csv"
+    return Response(count.csv_report(session), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- receiving -----------------------------------------------------------------------------------
+
+def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None):
+    """The receive page for a scanned label: the form, an 'already received' warning, or 'create it'."""
+    draft, already, unknown = None, None, None
+    if raw and not received:
+        try:
+            draft = receiving.inspect(raw)
+        except receiving.AlreadyReceived as warning:
+            already = warning
+        except receiving.UnknownSupplierPart as missing:
+            unknown = missing
+        except StockError as problem:
+            error, status = error or str(problem), 422 if status == 200 else status
+    fields = draft.result.fields if draft else ({} if not unknown else receiving.resolve(raw).fields)
+    return render(RECEIVE_PAGE, block="receive", status=status, raw=raw, draft=draft, already=already,
+                  unknown=unknown, error=error, received=received, fields=fields, fmt=count.fmt_quantity,
+                  web_url=web_url, form=request.form)
+
+
+@bp.route("/receive")
+@requires("operator")
+def receive():
+    """Receive a supplier package: scan its label (or arrive here from the scan dialog's offer)."""
+    return _receive_page((request.args.get("barcode") or "")[:MAX_SCAN + 1])
+
+
+@bp.route("/receive", methods=["POST"])
+def receive_post():
+    """Make the stock item from the label, in the scanned (or default) location."""
+    raw = _scan_text()
+    try:
+        item = receiving.receive(raw, user_id=_uid(), location_code=_scan_text("location"),
+                                 location_id=_int("location_id"), quantity=request.form.get("quantity"),
+                                 lot=request.form.get("lot"), date_code=request.form.get("date_code"))
+    except receiving.AlreadyReceived:
+        return _receive_page(raw, status=422)
+    except StockError as error:
+        return _receive_page(raw, status=422, error=str(error))
+    return _receive_page("", received=item)
+
+
+@bp.route("/receive/supplier-part", methods=["POST"])
+def create_supplier_part():
+    """Create the unknown supplier part (and part) from the label, then continue receiving."""
+    raw = _scan_text()
+    try:
+        receiving.create_supplier_part(raw, supplier_name=request.form.get("supplier", ""),
+                                       part_name=request.form.get("part_name", ""), user_id=_uid())
+    except StockError as error:
+        return _receive_page(raw, status=422, error=str(error))
+    return redirect_to(url_for(".receive", barcode=raw))

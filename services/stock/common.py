@@ -1,0 +1,134 @@
+"""Shared pieces of the stock actions: errors, quantities, scans, tracking and the location tree."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from barcodes.result import Match, Scan, ScanResult
+from extensions import db
+from models import StockItem, StockLocation, StockTracking
+from services import scanlog
+
+# The most a quantity may be: what Numeric(18, 5) holds.
+MAX_QUANTITY = Decimal("9999999999999")
+SCAN_SOURCE = "action"
+GONE_STATUSES = ("lost", "destroyed")
+
+
+class StockError(ValueError):
+    """Input the stock actions refuse, with a message for people."""
+
+
+class ConflictError(StockError):
+    """Someone else changed what this work was based on; nothing was written."""
+
+
+def parse_quantity(value, *, allow_zero: bool = True) -> Decimal:
+    """A non-negative decimal quantity from text or a number, or StockError."""
+    if isinstance(value, bool):
+        raise StockError("The quantity must be a number.")
+    try:
+        quantity = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise StockError(f"The quantity {str(value)[:40]!r} is not a number.") from None
+    if not quantity.is_finite():
+        raise StockError("The quantity must be a finite number.")
+    if quantity < 0:
+        raise StockError("The quantity cannot be below zero.")
+    if quantity == 0 and not allow_zero:
+        raise StockError("The quantity must be more than zero.")
+    if quantity > MAX_QUANTITY:
+        raise StockError("The quantity is too large.")
+    if quantity != quantity.quantize(Decimal("0.00001")):
+        raise StockError("The quantity has more than five decimals.")
+    return quantity
+
+
+def fmt_quantity(quantity: Decimal | None) -> str:
+    """A quantity for people: 10 rather than 10.00000."""
+    if quantity is None:
+        return ""
+    text = f"{Decimal(quantity).normalize():f}"
+    return text
+
+
+def resolve(raw: str) -> ScanResult:
+    """Resolve scanned text through the barcode engine."""
+    from barcodes.resolver import resolve as engine_resolve
+
+    return engine_resolve(raw, source=SCAN_SOURCE)
+
+
+def pick(result: ScanResult, object_type: str) -> Match | None:
+    """The match of one object type in a result, or None."""
+    return next((m for m in result.matches if m.object_type == object_type), None)
+
+
+def describe_match(match: Match) -> str:
+    """'a part (LM358)' and the like, for wrong-type messages."""
+    names = {"part": "a part", "stockitem": "a stock item", "stocklocation": "a location",
+             "supplierpart": "a supplier part"}
+    return f"{names.get(match.object_type, match.object_type)} ({match.title})"
+
+
+def log_scan(result: ScanResult, *, user_id: int | None, action: str, response) -> int | None:
+    """Write the scan-log row for a scan that did (or tried) stock work; returns its id."""
+    row = scanlog.record(source=SCAN_SOURCE, user_id=user_id, raw=result.scan.raw, result=result,
+                         action=action, response=response)
+    if row is None:
+        return None
+    db.session.flush()
+    return row.id
+
+
+def log_action(location: StockLocation, *, user_id: int | None, action: str, response) -> int | None:
+    """Write a scan-log row for work started by a button (commit, undo), naming the location."""
+    match = Match("stocklocation", location.id, location.path, "")
+    result = ScanResult(scan=Scan(raw=b"", text=""), status="match", matches=[match])
+    return log_scan(result, user_id=user_id, action=action, response=response)
+
+
+def track(item: StockItem, action: str, *, user_id: int | None, scan_log_id: int | None = None,
+          from_location_id: int | None = None, to_location_id: int | None = None,
+          quantity_before: Decimal | None = None, quantity_after: Decimal | None = None,
+          notes: str = "") -> StockTracking:
+    """Add a stock-tracking entry for an item (the caller commits)."""
+    entry = StockTracking(stock_item=item, action=action, user_id=user_id, scan_log_id=scan_log_id,
+                          from_location_id=from_location_id, to_location_id=to_location_id,
+                          quantity_before=quantity_before, quantity_after=quantity_after, notes=notes)
+    db.session.add(entry)
+    return entry
+
+
+def is_within(location: StockLocation | None, ancestor: StockLocation) -> bool:
+    """Whether `location` is `ancestor` itself or somewhere below it."""
+    seen = set()
+    node = location
+    while node is not None and node.id not in seen:
+        if node.id == ancestor.id:
+            return True
+        seen.add(node.id)
+        node = node.parent
+    return False
+
+
+def check_location_move(sub: StockLocation, new_parent: StockLocation) -> None:
+    """Refuse moving a location into itself or one of its own children (no cycles)."""
+    if sub.id == new_parent.id:
+        raise StockError(f"{sub.path} cannot be put inside itself.")
+    if is_within(new_parent, sub):
+        raise StockError(f"{new_parent.path} is inside {sub.path}; a location cannot go into its own child.")
+
+
+def location_name(location_id: int | None) -> str:
+    """A location's path by id, or 'no location'."""
+    location = db.session.get(StockLocation, location_id) if location_id else None
+    return location.path if location else "no location"
+
+
+def lock_items(ids: list[int]) -> dict[int, StockItem]:
+    """Load stock items by id, locked for update where the database can (PostgreSQL)."""
+    if not ids:
+        return {}
+    query = (db.select(StockItem).where(StockItem.id.in_(ids)).with_for_update()
+             .execution_options(populate_existing=True))
+    return {item.id: item for item in db.session.execute(query).scalars()}

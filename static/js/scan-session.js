@@ -1,0 +1,97 @@
+// Scan sessions: a focused input that a wedge scanner types into. Enter or Tab sends the scan through
+// htmx (one request at a time, in order, so fast scanning loses nothing), the input empties and keeps
+// focus, and each answer's [data-outcome] row beeps: high for accepted, two for a warning, low for an error.
+// Attributes: form[data-session-scan] (data-target, data-swap), input[data-session-input],
+// input[data-control-keys] (Ctrl+] Ctrl+^ Ctrl+D type GS RS EOT, as scanners send them).
+(function () {
+  "use strict";
+  const CONTROL_KEYS = { BracketRight: "\x1d", Digit6: "\x1e", KeyD: "\x04" };
+  const TONES = { accepted: [[880, 0.08]], warning: [[660, 0.07], [660, 0.07]], error: [[180, 0.3]] };
+  let audio = null;
+
+  function beep(level) {
+    document.body.dataset.lastBeep = level;
+    const tones = TONES[level];
+    if (!tones || !window.AudioContext) return;
+    try {
+      audio = audio || new AudioContext();
+      let at = audio.currentTime;
+      for (const [frequency, seconds] of tones) {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.type = level === "error" ? "square" : "sine";
+        osc.frequency.value = frequency;
+        gain.gain.value = 0.08;
+        osc.connect(gain).connect(audio.destination);
+        osc.start(at);
+        osc.stop(at + seconds);
+        at += seconds + 0.05;
+      }
+    } catch (err) { /* no sound is no reason to stop scanning */ }
+  }
+
+  function insert(input, text) {
+    const start = input.selectionStart ?? input.value.length;
+    const end = input.selectionEnd ?? input.value.length;
+    input.value = input.value.slice(0, start) + text + input.value.slice(end);
+    input.selectionStart = input.selectionEnd = start + text.length;
+  }
+
+  function onKey(event) {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.matches("[data-session-input], [data-control-keys]")) return;
+    if (input.value === "") input.dataset.firstKeyAt = String(performance.now());
+    const control = event.ctrlKey && !event.altKey && !event.metaKey && CONTROL_KEYS[event.code];
+    if (control) {
+      event.preventDefault();
+      insert(input, control);
+    } else if (event.key === "Tab" && input.matches("[data-session-input]") && input.value !== "") {
+      event.preventDefault();
+      input.form.requestSubmit();
+    }
+  }
+
+  function focusInput(root) {
+    const input = (root || document).querySelector("[data-session-input]");
+    const active = document.activeElement;
+    const busy = active && active !== input && active.matches("input, select, textarea");
+    if (input && !busy) input.focus();
+  }
+
+  let queue = Promise.resolve();
+
+  function onSubmit(event) {
+    const form = event.target;
+    if (!form.matches("form[data-session-scan]") || !window.htmx) return;
+    event.preventDefault();
+    const input = form.querySelector("[data-session-input]");
+    const values = { barcode: input.value };
+    const last = document.querySelector('input[name="last_line"][form="' + form.id + '"]');
+    if (last) values.last_line = last.value;
+    const startedAt = Number(input.dataset.firstKeyAt || performance.now());
+    input.value = "";
+    delete input.dataset.firstKeyAt;
+    if (!values.barcode.trim()) return;
+    const target = document.querySelector(form.dataset.target);
+    queue = queue.then(() => htmx.ajax("POST", form.action, {
+      source: form, target: target, swap: form.dataset.swap || "innerHTML", values: values,
+    })).then(() => {
+      const row = document.querySelector(form.dataset.target + " [data-outcome], " + form.dataset.target + "[data-outcome]");
+      if (row) row.dataset.scanMs = (performance.now() - startedAt).toFixed(1);
+    }).catch(() => beep("error"));
+    focusInput();
+  }
+
+  function onLoad(event) {
+    const root = event.detail && event.detail.elt ? event.detail.elt : document.body;
+    const rows = root.matches && root.matches("[data-outcome]") ? [root] : Array.from(root.querySelectorAll("[data-outcome]"));
+    const fresh = rows.filter((row) => !row.dataset.beeped);
+    fresh.forEach((row) => { row.dataset.beeped = "1"; });
+    if (fresh.length) beep(fresh[0].dataset.outcome);
+    focusInput(document);
+  }
+
+  document.addEventListener("keydown", onKey, true);
+  document.addEventListener("submit", onSubmit);
+  document.addEventListener("htmx:load", onLoad);
+})();

@@ -1,0 +1,80 @@
+"""Counting a location over HTTP: scans add up, typed quantities, the report, the commit and its CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from extensions import db
+from models import StockItem, StockTracking
+from tests.integration.test_stock_data import code, make_store
+from tests.integration.test_stock_sessions import _scan, _start
+
+
+@pytest.fixture
+def shop(app):
+    return make_store(item_count=3)
+
+
+def _item(item_id) -> StockItem:
+    db.session.expire_all()
+    return db.session.get(StockItem, item_id)
+
+
+def test_count_adds_scans_takes_typed_quantities_and_commits_the_differences(operator_client, shop):
+    a, b, c = shop.items[:3]  # 100, 101, 102 on Shelf A
+    stray = shop.items[-1]  # booked on Shelf B
+    session_id = _start(operator_client, shop.shelf_a, kind="count")
+    _scan(operator_client, session_id, code(a))
+    again = _scan(operator_client, session_id, code(a)).get_data(as_text=True)
+    assert "counted 2" in again
+    typed = _scan(operator_client, session_id, "100").get_data(as_text=True)  # a quantity for the last scanned
+    assert "counted 100" in typed
+    _scan(operator_client, session_id, code(b))
+    _scan(operator_client, session_id, "99")
+    unexpected = _scan(operator_client, session_id, code(stray)).get_data(as_text=True)
+    assert "not expected here" in unexpected
+    page = operator_client.get(f"/stock/sessions/{session_id}").get_data(as_text=True)
+    for label in ("1</strong> matched", "1</strong> difference", "1</strong> missing", "1</strong> unexpected"):
+        assert label in page
+
+    operator_client.post(f"/stock/sessions/{session_id}/commit")
+    assert (_item(a.id).quantity, _item(a.id).status) == (Decimal(100), "ok")
+    assert _item(b.id).quantity == Decimal(99)
+    assert (_item(c.id).status, _item(c.id).quantity) == ("missing", Decimal(102))
+    assert (_item(stray.id).location_id, _item(stray.id).quantity) == (shop.shelf_a.id, Decimal(1))
+    assert db.session.scalar(db.select(db.func.count()).select_from(StockTracking)) == 4
+
+    download = operator_client.get(f"/stock/sessions/{session_id}/report.csv")
+    assert download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
+    rows = {row["stock_item"]: row for row in csv.DictReader(io.StringIO(download.get_data(as_text=True)))}
+    assert rows[str(a.id)]["result"] == "matched"
+    assert (rows[str(b.id)]["result"], rows[str(b.id)]["difference"]) == ("difference", "-2")
+    assert (rows[str(c.id)]["result"], rows[str(c.id)]["counted"]) == ("missing", "0")
+    assert rows[str(stray.id)]["result"] == "unexpected"
+
+
+def test_count_refuses_bad_quantities_and_someone_elses_change(app, client_for, shop):
+    counter, other = client_for("operator"), client_for("admin")
+    session_id = _start(counter, shop.shelf_a, kind="count")
+    early = _scan(counter, session_id, "5")
+    assert early.status_code == 422 and "Scan an item first" in early.get_data(as_text=True)
+    _scan(counter, session_id, code(shop.items[0]))
+    line_id = db.session.execute(db.text("SELECT id FROM scan_session_line")).scalar_one()
+    negative = counter.post(f"/stock/sessions/{session_id}/lines/{line_id}/count", data={"counted": "-3"},
+                            headers={"HX-Request": "true"})
+    assert negative.status_code == 422 and "below zero" in negative.get_data(as_text=True)
+    other.post(f"/stock/items/{shop.items[0].id}/move", data={"barcode": code(shop.shelf_b)})
+    refused = counter.post(f"/stock/sessions/{session_id}/commit", headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and "changed after you counted it" in refused.get_data(as_text=True)
+    assert all(_item(item.id).status == "ok" for item in shop.items)
+
+
+def test_csv_report_defuses_formulas(operator_client, shop):
+    shop.items[0].part.name = "=HYPERLINK(1)"
+    db.session.commit()
+    session_id = _start(operator_client, shop.shelf_a, kind="count")
+    text = operator_client.get(f"/stock/sessions/{session_id}/report.csv").get_data(as_text=True)
+    assert "'=HYPERLINK(1)" in text

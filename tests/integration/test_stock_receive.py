@@ -1,0 +1,94 @@
+"""Receiving supplier packages over HTTP: pre-filled form, new item with the label linked, 'already received'."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from barcodes.links import find
+from barcodes.normalize import normalize
+from extensions import db
+from models import Company, Part, ScanLog, StockItem, StockTracking, SupplierPart
+from tests.integration.test_stock_data import DIGIKEY, MOUSER, code, make_store
+
+
+@pytest.fixture
+def shop(app):
+    return make_store(item_count=1)
+
+
+def _items_of(supplier_part_id):
+    return db.session.execute(db.select(StockItem).filter_by(supplier_part_id=supplier_part_id)).scalars().all()
+
+
+def test_receive_form_is_filled_from_the_label(operator_client, shop):
+    page = operator_client.get("/stock/receive", query_string={"barcode": DIGIKEY})
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'name="quantity"' in body and 'value="10"' in body
+    assert "DigiKey 296-LM358BIDDFRCT-ND" in body
+    assert "Store / Shelf B" in body  # the part's default location is offered
+
+
+def test_receiving_makes_the_item_links_the_label_and_warns_the_second_time(operator_client, shop, users):
+    response = operator_client.post("/stock/receive", data={"barcode": DIGIKEY, "location": code(shop.bin_1),
+                                                           "quantity": "10", "lot": "L1"})
+    assert response.status_code == 200 and "Received" in response.get_data(as_text=True)
+    [item] = _items_of(shop.lm358.id)
+    assert (item.quantity, item.location_id, item.part_id, item.batch) == (Decimal(10), shop.bin_1.id, shop.opamp.id, "L1")
+    assert find(normalize(DIGIKEY)).object_id == item.id
+    entry = db.session.execute(db.select(StockTracking).filter_by(stock_item_id=item.id)).scalar_one()
+    assert (entry.action, entry.to_location_id, entry.quantity_after) == ("received", shop.bin_1.id, Decimal(10))
+    assert db.session.get(ScanLog, entry.scan_log_id).action == "receive"
+
+    again = operator_client.get("/stock/receive", query_string={"barcode": DIGIKEY}).get_data(as_text=True)
+    assert "Already received" in again and f"stock item {item.id}" in again
+    double = operator_client.post("/stock/receive", data={"barcode": DIGIKEY, "location": code(shop.bin_1)})
+    assert double.status_code == 422 and "Already received" in double.get_data(as_text=True)
+    assert len(_items_of(shop.lm358.id)) == 1
+
+
+def test_receive_uses_the_default_location_and_the_label_quantity(operator_client, shop):
+    operator_client.post("/stock/receive", data={"barcode": DIGIKEY})
+    [item] = _items_of(shop.lm358.id)
+    assert (item.location_id, item.quantity) == (shop.shelf_b.id, Decimal(10))
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"quantity": "-1"}, "below zero"),
+    ({"quantity": "0"}, "more than zero"),
+    ({"quantity": "ten"}, "not a number"),
+    ({"location": "garbage"}, "No match"),
+])
+def test_receive_refuses_bad_input_and_writes_nothing(operator_client, shop, form, message):
+    response = operator_client.post("/stock/receive", data={"barcode": DIGIKEY, **form})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert _items_of(shop.lm358.id) == []
+    assert find(normalize(DIGIKEY)) is None
+
+
+def test_a_location_label_in_the_location_field_must_be_a_location(operator_client, shop):
+    response = operator_client.post("/stock/receive", data={"barcode": DIGIKEY, "location": code(shop.opamp)})
+    assert response.status_code == 422 and "not a location" in response.get_data(as_text=True)
+
+
+def test_unknown_supplier_part_is_created_from_the_label_then_received(operator_client, shop):
+    page = operator_client.get("/stock/receive", query_string={"barcode": MOUSER}).get_data(as_text=True)
+    assert "not known yet" in page and "MC34063ADR" in page
+    created = operator_client.post("/stock/receive/supplier-part", data={"barcode": MOUSER, "supplier": "Mouser",
+                                                                         "part_name": "MC34063 regulator"})
+    assert created.status_code == 303
+    supplier_part = db.session.execute(db.select(SupplierPart).filter_by(mpn="MC34063ADR")).scalar_one()
+    assert supplier_part.supplier.name == "Mouser" and supplier_part.part.name == "MC34063 regulator"
+    operator_client.post("/stock/receive", data={"barcode": MOUSER, "location": code(shop.shelf_a)})
+    [item] = _items_of(supplier_part.id)
+    assert item.quantity == Decimal(3)
+
+
+def test_receive_refuses_our_own_labels_and_garbage(operator_client, shop):
+    own = operator_client.get("/stock/receive", query_string={"barcode": code(shop.items[0])})
+    assert own.status_code == 422 and "not a supplier" in own.get_data(as_text=True)
+    junk = operator_client.get("/stock/receive", query_string={"barcode": "hello world"})
+    assert junk.status_code == 422
+    assert db.session.scalar(db.select(db.func.count()).select_from(Company)) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(Part)) == 2
