@@ -1,0 +1,87 @@
+"""Template rendering in Jinja's immutable sandbox: a template sees plain values and helpers only."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from services.labels.symbols import SYMBOLOGIES
+
+MAX_OUTPUT = 20_000  # characters of markup one label may produce
+
+
+class LabelTemplateError(ValueError):
+    """A template that does not compile, render or lay out; the message is for its author."""
+
+
+def _mm(value, name: str) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise LabelTemplateError(f"barcode(): {name} must be a number of millimetres, got {value!r}") from None
+    return f"{number:g}mm"
+
+
+def barcode(symbology: str = "qr", data=None, left=0, top=0, size=None, width=None, height=None,
+            *, _code: str = "") -> Markup:
+    """Markup for a barcode box: `{{ barcode('qr', left=2, top=2, size=25) }}` (data: the object's code)."""
+    if symbology not in SYMBOLOGIES:
+        raise LabelTemplateError(f"barcode(): unknown symbology {symbology!r}; use one of {', '.join(SYMBOLOGIES)}")
+    width = width if width is not None else size
+    height = height if height is not None else size
+    if width is None or height is None:
+        raise LabelTemplateError("barcode(): give size=, or width= and height= (millimetres)")
+    style = (f"left:{_mm(left, 'left')};top:{_mm(top, 'top')};"
+             f"width:{_mm(width, 'width')};height:{_mm(height, 'height')}")
+    value = _code if data is None else str(data)
+    return Markup('<img data-symbology="{}" data-value="{}" style="{}" alt="{}">').format(
+        symbology, value, style, value)
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                                        lstrip_blocks=True)
+    env.globals.clear()  # no range/dict/lipsum/cycler beyond what we hand over
+    env.globals["range"] = range  # the sandbox caps its length
+    return env
+
+
+_ENV = _environment()
+
+
+@lru_cache(maxsize=64)
+def compile_body(body: str):
+    """The compiled template for a body; LabelTemplateError with the line on a syntax error."""
+    try:
+        return _ENV.from_string(body)
+    except TemplateError as error:
+        raise LabelTemplateError(_describe(error)) from None
+
+
+def render_body(body: str, values: dict[str, str]) -> str:
+    """The label markup for one object's values; LabelTemplateError for any template fault."""
+    template = compile_body(body)
+    code = values.get("code", "")
+
+    def bound_barcode(symbology="qr", data=None, left=0, top=0, size=None, width=None, height=None):
+        return barcode(symbology, data, left, top, size, width, height, _code=code)
+
+    try:
+        html = template.render(values, barcode=bound_barcode)
+    except LabelTemplateError:
+        raise
+    except TemplateError as error:  # includes the sandbox's SecurityError
+        raise LabelTemplateError(_describe(error)) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, OverflowError, RecursionError) as error:
+        raise LabelTemplateError(f"{type(error).__name__}: {error}") from None
+    if len(html) > MAX_OUTPUT:
+        raise LabelTemplateError(f"the template produced more than {MAX_OUTPUT} characters for one label")
+    return html
+
+
+def _describe(error: TemplateError) -> str:
+    line = getattr(error, "lineno", None)
+    where = f"line {line}: " if line else ""
+    return f"{where}{error.message or type(error).__name__}"
