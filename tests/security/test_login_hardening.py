@@ -135,3 +135,4 @@ def test_sign_in_starts_a_fresh_session(app, users):
     login(client, "viewer")
     with client.session_transaction() as session:
         assert "planted" not in session
+
