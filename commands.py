@@ -9,6 +9,7 @@ from flask import Flask
 COMMAND_MODULES = (
     "cli.users",
     "cli.bootstrap",
+    "cli.demo",
     "cli.ops",
 )
 

@@ -9,6 +9,11 @@ from flask import Flask
 BLUEPRINT_MODULES = (
     "blueprints.auth",
     "blueprints.home",
+    "blueprints.parts",
+    "blueprints.locations",
+    "blueprints.stock_items",
+    "blueprints.companies",
+    "blueprints.supplier_parts",
     "blueprints.admin",
     "blueprints.stock_actions",
 )

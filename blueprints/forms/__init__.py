@@ -1,0 +1,1 @@
+"""Forms for the inventory pages; field names equal the model's field names."""

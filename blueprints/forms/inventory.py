@@ -1,0 +1,116 @@
+"""The five inventory forms. Field names are the model's, so form data maps straight onto it."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from extensions import db
+from models import STOCK_STATUSES, Company, Part
+from services.inventory import location_paths
+
+NO_CHOICE = SelectChoice("", "—")
+
+
+def optional_int(value):
+    """Coerce a select value to int, with '' (or None) meaning no choice."""
+    if value in ("", None, "None"):
+        return None
+    return int(value)
+
+
+class QuantityField(DecimalField):
+    """A decimal shown without trailing zeros (5 rather than 5.00000)."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, Decimal):
+            return f"{self.data.normalize():f}"
+        return super()._value()
+
+
+def optional_select(label: str, **kwargs) -> SelectField:
+    """A select of ids whose first choice is 'none'."""
+    return SelectField(label, coerce=optional_int, validators=[Optional()], validate_choice=True, **kwargs)
+
+
+def set_location_choices(field: SelectField, exclude: set[int] = frozenset(), blank: bool = True) -> None:
+    """Fill a select with every location by full path, leaving out `exclude`."""
+    paths = sorted((path, loc_id) for loc_id, path in location_paths().items() if loc_id not in exclude)
+    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, path) for path, loc_id in paths]
+
+
+def set_supplier_choices(field: SelectField) -> None:
+    """Fill a select with the companies marked as suppliers."""
+    companies = db.session.execute(db.select(Company.id, Company.name)
+                                   .where(Company.is_supplier.is_(True)).order_by(Company.name)).all()
+    field.choices = [NO_CHOICE] + [SelectChoice(c.id, c.name) for c in companies]
+
+
+def describe_part(field: IntegerField) -> None:
+    """Name the chosen part under its id field, so a prefilled id is readable."""
+    part = db.session.get(Part, field.data) if isinstance(field.data, int) else None
+    field.description = f"Part {field.data}: {part}" if part else "The id of the part (see the part's page)."
+
+
+class PartForm(FlaskForm):
+    """A part."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    ipn = StringField("IPN", validators=[Length(max=100)], description="Internal part number; unique when set.")
+    description = StringField("Description", validators=[Length(max=250)])
+    units = StringField("Units", validators=[Length(max=20)], description="e.g. pcs, m, g")
+    gtin = StringField("GTIN", validators=[Length(max=14)], description="8, 12, 13 or 14 digits (EAN/UPC).")
+    active = BooleanField("Active", default=True)
+    default_location_id = optional_select("Default location")
+
+
+class LocationForm(FlaskForm):
+    """A stock location."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    description = StringField("Description", validators=[Length(max=250)])
+    parent_id = optional_select("Inside")
+
+
+class StockItemForm(FlaskForm):
+    """A stock item."""
+
+    part_id = IntegerField("Part", validators=[DataRequired(message="Choose a part.")])
+    location_id = optional_select("Location")
+    quantity = QuantityField("Quantity", places=None, default=Decimal(1),
+                             validators=[InputRequired(message="Enter a quantity."),
+                                         NumberRange(min=0, message="The quantity must be zero or more.")])
+    serial = StringField("Serial number", validators=[Length(max=100)])
+    batch = StringField("Batch / lot", validators=[Length(max=100)])
+    expiry_date = DateField("Expiry date", validators=[Optional()])
+    status = SelectField("Status", choices=[SelectChoice(s, s.capitalize()) for s in STOCK_STATUSES], default="ok")
+    notes = TextAreaField("Notes", validators=[Length(max=5000)])
+
+
+class CompanyForm(FlaskForm):
+    """A supplier and/or manufacturer."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    description = StringField("Description", validators=[Length(max=250)])
+    is_supplier = BooleanField("Supplier", default=True)
+    is_manufacturer = BooleanField("Manufacturer")
+    website = StringField("Website", validators=[Optional(), URL(), Length(max=200)])
+
+
+class SupplierPartForm(FlaskForm):
+    """A part as one supplier sells it."""
+
+    part_id = IntegerField("Part", validators=[DataRequired(message="Choose a part.")])
+    supplier_id = SelectField("Supplier", coerce=optional_int, validators=[DataRequired(message="Choose a supplier.")])
+    sku = StringField("SKU", validators=[DataRequired(), Length(max=100)], description="The supplier's order code.")
+    mpn = StringField("MPN", validators=[Length(max=100)], description="Manufacturer part number.")
+    manufacturer_name = StringField("Manufacturer", validators=[Length(max=100)])
+    pack_quantity = QuantityField("Pack quantity", places=None, default=Decimal(1),
+                                  validators=[InputRequired(message="Enter a pack quantity."),
+                                              NumberRange(min=Decimal("0.00001"), message="Must be more than zero.")])
+    link = StringField("Link", validators=[Optional(), URL(), Length(max=300)])

@@ -1,0 +1,37 @@
+"""Parts: list, detail (stock per location, supplier parts), create, edit, delete."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from blueprints.crud import Resource, register_crud
+from blueprints.forms.inventory import PartForm, set_location_choices
+from blueprints.listing import ListSpec
+from extensions import db
+from models import Part, StockItem
+from services.inventory import delete_part, part_stock_by_location, save_part
+
+bp = Blueprint("parts", __name__, url_prefix="/parts")
+
+LISTING = ListSpec(
+    query=lambda: db.select(Part),
+    search=(Part.name, Part.ipn),
+    sorts={"name": Part.name, "ipn": Part.ipn, "units": Part.units, "created": Part.created_at},
+    default_sort="name",
+    tiebreak=Part.id,
+)
+
+
+def part_context(part: Part) -> dict:
+    """Stock totals, the stock items and the supplier parts shown on a part's page."""
+    total, per_location = part_stock_by_location(part)
+    items = db.session.scalars(db.select(StockItem).where(StockItem.part_id == part.id)
+                               .order_by(StockItem.id).limit(200)).all()
+    return {"total": total, "per_location": per_location, "stock_items": items,
+            "supplier_parts": sorted(part.supplier_parts, key=lambda sp: (sp.supplier.name, sp.sku))}
+
+
+register_crud(bp, Resource(
+    model=Part, form=PartForm, listing=LISTING, save=save_part, delete=delete_part,
+    label="part", object_type="part", detail_context=part_context,
+    prepare_form=lambda form, obj: set_location_choices(form.default_location_id),
+))

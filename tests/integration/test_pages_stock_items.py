@@ -1,0 +1,82 @@
+"""Stock item pages: prefilled creation, history of changes, quantity and serial rules."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from extensions import db
+from models import Part, StockItem, StockLocation, StockTracking
+
+
+def setup_part():
+    """A part whose default location is Lab / Shelf."""
+    shelf = StockLocation(name="Shelf", parent=StockLocation(name="Lab"))
+    part = Part(name="LM358", ipn="IC-1", default_location=shelf)
+    db.session.add(part)
+    db.session.commit()
+    return part, shelf
+
+
+def form(part, shelf, **changes):
+    """A filled-in stock item form."""
+    return {"part_id": str(part.id), "location_id": str(shelf.id), "quantity": "25", "serial": "", "batch": "L2024-07",
+            "expiry_date": "", "status": "ok", "notes": "", **changes}
+
+
+def test_new_stock_form_is_prefilled_from_the_part(operator_client):
+    part, shelf = setup_part()
+    html = operator_client.get(f"/stock-items/new?part={part.id}").get_data(as_text=True)
+    assert f'name="part_id" type="text" value="{part.id}"' in html or f'value="{part.id}"' in html
+    assert "IC-1 LM358" in html  # the part is named, not just numbered
+    assert f'<option selected value="{shelf.id}">Lab / Shelf</option>' in html
+    other = StockLocation(name="Bin")
+    db.session.add(other)
+    db.session.commit()
+    html = operator_client.get(f"/stock-items/new?part={part.id}&location={other.id}").get_data(as_text=True)
+    assert f'<option selected value="{other.id}">Bin</option>' in html
+
+
+def test_create_and_edit_record_history_newest_first(operator_client):
+    part, shelf = setup_part()
+    response = operator_client.post("/stock-items/new", data=form(part, shelf))
+    assert response.status_code == 303
+    item = db.session.scalars(db.select(StockItem)).one()
+    assert item.quantity == Decimal(25) and item.batch == "L2024-07"
+    operator_client.post(f"/stock-items/{item.id}/edit", data=form(part, shelf, quantity="20.5"))
+    actions = db.session.scalars(db.select(StockTracking.action).order_by(StockTracking.id)).all()
+    assert actions == ["created", "edited"]
+    html = operator_client.get(f"/stock-items/{item.id}").get_data(as_text=True)
+    history = html.split('class="history"')[1]
+    assert history.index("edited") < history.index("created")
+    assert "25 → 20.5" in history and "operator" in history
+    assert "Lab / Shelf" in html or ">Lab</a> / <a" in html
+
+
+def test_negative_or_missing_quantity_is_a_field_error(hx_client):
+    part, shelf = setup_part()
+    for quantity in ("-1", "", "abc"):
+        response = hx_client.post("/stock-items/new", data=form(part, shelf, quantity=quantity))
+        assert response.status_code == 422, quantity
+        assert 'id="quantity-errors"' in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(StockItem)) == 0
+
+
+def test_duplicate_serial_of_the_same_part_is_a_field_error(operator_client):
+    part, shelf = setup_part()
+    assert operator_client.post("/stock-items/new", data=form(part, shelf, serial="SN-1", quantity="1")).status_code == 303
+    response = operator_client.post("/stock-items/new", data=form(part, shelf, serial="SN-1", quantity="1"))
+    assert response.status_code == 422
+    assert "already has a stock item with this serial" in response.get_data(as_text=True)
+
+
+def test_unknown_part_is_a_field_error(operator_client):
+    part, shelf = setup_part()
+    response = operator_client.post("/stock-items/new", data=form(part, shelf, part_id="999"))
+    assert response.status_code == 422 and "No such part." in response.get_data(as_text=True)
+
+
+def test_deleting_a_stock_item_removes_its_history(operator_client):
+    part, shelf = setup_part()
+    operator_client.post("/stock-items/new", data=form(part, shelf))
+    item_id = db.session.scalars(db.select(StockItem.id)).one()
+    assert operator_client.post(f"/stock-items/{item_id}/delete").status_code == 303
+    assert db.session.scalar(db.select(db.func.count()).select_from(StockTracking)) == 0
