@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "cli.bootstrap",
     "cli.demo",
     "cli.ops",
+    "cli.barcode",
 )
 
 
