@@ -1,0 +1,206 @@
+"""Shared by the bench scripts and the fault tests: a real gunicorn serving the app on a database of
+its own, and a small asyncio HTTP client that can keep many requests in flight from one thread.
+
+Everything binds to 127.0.0.1 on a free port; the server runs in its own process group so it can be
+stopped (or SIGKILLed as a pulled plug would) without touching any other process.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody is listening on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def app_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment for a flask/gunicorn child serving `database_url`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHELFSCAN_")}
+    env.update(DATABASE_URL=database_url, SECRET_KEY="bench-secret-key", HTTPS="", PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+def flask(database_url: str, *args: str, **env: str) -> str:
+    """Run `flask --app app ARGS` against the database; returns its output, raises on failure."""
+    done = subprocess.run([str(VENV_BIN / "flask"), "--app", "app", *args], cwd=ROOT, text=True,
+                          capture_output=True, env=app_env(database_url, **env), timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+@dataclass
+class Server:
+    """gunicorn serving the app on one database with `workers` sync workers."""
+
+    database_url: str
+    workers: int
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        """http://127.0.0.1:<port>"""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> None:
+        """Start gunicorn and wait until /healthz answers 200."""
+        log = open(self.log_path, "ab")
+        env = app_env(self.database_url, WEB_CONCURRENCY=str(self.workers), **self.env)
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
+             "--access-logfile", "-", "app:create_app()"],
+            cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as answer:
+                    if answer.status == 200 and len(self.worker_pids()) >= self.workers:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not become healthy in {timeout}s; see {self.log_path}")
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the gunicorn workers (children of the master)."""
+        if self.process is None:
+            return []
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            return []
+
+    def stop(self) -> None:
+        """Stop gunicorn gracefully (SIGTERM to the master), killing it if it hangs."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once, as a pulled plug would."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=30)
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+@dataclass
+class Answer:
+    """One HTTP answer as the load client saw it."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    seconds: float
+
+
+async def fetch(port: int, method: str, path: str, headers: dict[str, str] | None = None,
+                body: bytes = b"", timeout: float = 30) -> Answer:
+    """One HTTP/1.1 request on a fresh connection (gunicorn's sync workers close after each answer)."""
+    started = time.perf_counter()
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+    try:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
+                 f"Content-Length: {len(body)}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    head, _, payload = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    parsed: dict[str, str] = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        key = name.strip().lower()
+        # Keep every Set-Cookie; the others are single-valued here.
+        parsed[key] = f"{parsed[key]}\n{value.strip()}" if key in parsed else value.strip()
+    return Answer(int(status_line.split()[1]), parsed, payload, time.perf_counter() - started)
+
+
+def cookies_from(answer: Answer, jar: dict[str, str]) -> dict[str, str]:
+    """Add the cookies an answer sets to a jar."""
+    for line in answer.headers.get("set-cookie", "").split("\n"):
+        if "=" in line:
+            name, _, rest = line.partition("=")
+            jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def cookie_header(jar: dict[str, str]) -> str:
+    """A Cookie header for a jar."""
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+async def sign_in(port: int, username: str, password: str) -> tuple[dict[str, str], str]:
+    """Sign in through the real form; returns (cookie jar, the CSRF token htmx would send)."""
+    jar: dict[str, str] = {}
+    page = await fetch(port, "GET", "/login")
+    cookies_from(page, jar)
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.body) or \
+        re.search(rb'value="([^"]+)"[^>]*name="csrf_token"', page.body)
+    form = urlencode({"csrf_token": token.group(1).decode(), "username": username, "password": password})
+    answer = await fetch(port, "POST", "/login", {"Cookie": cookie_header(jar),
+                         "Content-Type": "application/x-www-form-urlencoded"}, form.encode())
+    if answer.status not in (302, 303):
+        raise RuntimeError(f"sign-in failed with {answer.status}: {answer.body[:300]!r}")
+    cookies_from(answer, jar)
+    home = await fetch(port, "GET", "/", {"Cookie": cookie_header(jar)})
+    cookies_from(home, jar)
+    csrf = re.search(rb'"X-CSRFToken": "([^"]+)"', home.body)
+    if csrf is None:
+        raise RuntimeError("no X-CSRFToken on the start page")
+    return jar, csrf.group(1).decode()
+
+
+async def api_token(port: int, username: str, password: str) -> str:
+    """An API token fetched the way the InvenTree client does (Basic auth on /api/user/token/)."""
+    import base64
+    import json
+
+    basic = base64.b64encode(f"{username}:{password}".encode()).decode()
+    answer = await fetch(port, "GET", "/api/user/token/", {"Authorization": f"Basic {basic}"})
+    if answer.status != 200:
+        raise RuntimeError(f"token request failed with {answer.status}: {answer.body[:300]!r}")
+    return json.loads(answer.body)["token"]
