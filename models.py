@@ -257,7 +257,9 @@ class StockTracking(db.Model):
     to_location_id: Mapped[int | None] = mapped_column(ForeignKey("stock_location.id", ondelete="SET NULL"))
     quantity_before: Mapped[Decimal | None] = mapped_column(Numeric(18, 5))
     quantity_after: Mapped[Decimal | None] = mapped_column(Numeric(18, 5))
-    scan_log_id: Mapped[int | None] = mapped_column(ForeignKey("scan_log.id", ondelete="SET NULL"))
+    # Indexed: pruning the scan log sets this to NULL for each deleted scan, which would otherwise
+    # scan the whole table per deleted row.
+    scan_log_id: Mapped[int | None] = mapped_column(ForeignKey("scan_log.id", ondelete="SET NULL"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
 
     stock_item: Mapped[StockItem] = relationship(back_populates="tracking")
