@@ -62,6 +62,7 @@ def link(raw_or_scan: str | bytes | Scan, object_type: str, object_id: int, user
         raise LinkError(f"This barcode is already linked to {_describe(existing)}.")
     row = Barcode(data_hash=barcode_hash(scan), data=scan.text, object_type=object_type,
                   object_id=object_id, created_by_id=user_id)
+    _begin_for_sqlite()
     try:
         # A savepoint, so a lost race rolls back only this insert, not the caller's other work.
         with db.session.begin_nested():
@@ -72,6 +73,21 @@ def link(raw_or_scan: str | bytes | Scan, object_type: str, object_id: int, user
         where = _describe(winner) if winner is not None else "another object"
         raise LinkError(f"This barcode is already linked to {where}.") from None
     return row
+
+
+def _begin_for_sqlite() -> None:
+    """Open a real transaction before the SAVEPOINT on SQLite.
+
+    pysqlite only sends BEGIN before DML, so a SAVEPOINT would start (and its RELEASE commit) the
+    outer transaction behind the caller's back. BEGIN IMMEDIATE takes the write lock now, so a
+    concurrent link waits for the other writer and then meets its row in the unique index.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def unlink(object_type: str, object_id: int, data: str | bytes | Scan | None = None) -> int:
