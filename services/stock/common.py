@@ -70,9 +70,9 @@ def describe_match(match: Match) -> str:
     return f"{names.get(match.object_type, match.object_type)} ({match.title})"
 
 
-def log_scan(result: ScanResult, *, user_id: int | None, action: str, response) -> int | None:
+def log_scan(result: ScanResult, *, user_id: int | None, action: str, response, source: str = SCAN_SOURCE) -> int | None:
     """Write the scan-log row for a scan that did (or tried) stock work; returns its id."""
-    row = scanlog.record(source=SCAN_SOURCE, user_id=user_id, raw=result.scan.raw, result=result,
+    row = scanlog.record(source=source, user_id=user_id, raw=result.scan.raw, result=result,
                          action=action, response=response)
     if row is None:
         return None

@@ -82,7 +82,7 @@ def inspect(raw: str) -> Draft:
 
 
 def receive(raw: str, *, user_id: int | None, location_id: int | None = None, location_code: str = "",
-            quantity=None, lot: str | None = None, date_code: str | None = None) -> StockItem:
+            quantity=None, lot: str | None = None, date_code: str | None = None, source: str = "action") -> StockItem:
     """Make the new stock item, link the label to it and track it, in one transaction; commits."""
     draft = inspect(raw)
     amount = parse_quantity(quantity, allow_zero=False) if quantity not in (None, "") else draft.quantity
@@ -96,7 +96,8 @@ def receive(raw: str, *, user_id: int | None, location_id: int | None = None, lo
     db.session.add(item)
     db.session.flush()
     _link(draft.result, item, user_id)
-    scan_id = log_scan(draft.result, user_id=user_id, action="receive", response={"stockitem": item.id})
+    scan_id = log_scan(draft.result, user_id=user_id, action="receive", response={"stockitem": item.id},
+                       source=source)
     track(item, "received", user_id=user_id, scan_log_id=scan_id, to_location_id=location.id,
           quantity_after=amount, notes=f"Received {fmt_quantity(amount)}"
           + (f" from {draft.supplier_part}" if draft.supplier_part else ""))
