@@ -53,7 +53,7 @@ def record(
         source=source[:16],
         user_id=user_id,
         raw=bytes(raw),
-        data=scan.text if scan else "",
+        data=storable(scan.text) if scan else "",
         symbology=(scan.symbology if scan else "")[:32],
         aim_id=(scan.aim_id if scan else "")[:4],
         plugin=((result.plugin or "") if result else "")[:64],
@@ -62,7 +62,7 @@ def record(
         object_id=match.object_id if match else None,
         action=action[:32],
         parsed=json.dumps(result.fields, default=str) if result and result.fields else "",
-        response=text or error or (result.message if result else ""),
+        response=storable(text or error or (result.message if result else "")),
         duration_ms=duration_ms,
     )
     db.session.add(row)
@@ -72,23 +72,34 @@ def record(
     return row
 
 
+def storable(text: str) -> str:
+    """Text every database can hold: NUL becomes ␀ (PostgreSQL text cannot hold it) and bytes
+    that were not UTF-8 (lone surrogates) become U+FFFD; `raw` keeps the exact bytes."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\u2400")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text
+
+
 def prune(limit: int = PRUNE_BATCH, now: dt.datetime | None = None) -> int:
-    """Delete at most `limit` of the oldest rows beyond BARCODE_RESULTS_MAX_DAYS or _MAX_NUM."""
+    """Delete at most `limit` of the oldest rows beyond BARCODE_RESULTS_MAX_DAYS or _MAX_NUM.
+
+    Every query here is an index seek, so the cost does not grow with the table. The count bound
+    is kept by id: rows older than the newest MAX_NUM ids go. Ids missing from that window (scans
+    deleted by hand) count against it, so the log may keep fewer rows than MAX_NUM, never more.
+    """
     cutoff = (now or utcnow()) - dt.timedelta(days=settings.get("BARCODE_RESULTS_MAX_DAYS"))
     too_old = db.session.scalars(
         db.select(ScanLog.id).where(ScanLog.created_at < cutoff)
         .order_by(ScanLog.created_at, ScanLog.id).limit(limit)).all()
-    deleted = _delete_ids(too_old)
-    if deleted < limit:
-        # The id of the newest row that no longer fits; everything at or below it goes.
-        last_kept = db.session.scalar(
-            db.select(ScanLog.id).order_by(ScanLog.id.desc())
-            .offset(settings.get("BARCODE_RESULTS_MAX_NUM")).limit(1))
-        if last_kept is not None:
-            surplus = db.session.scalars(
-                db.select(ScanLog.id).where(ScanLog.id <= last_kept)
-                .order_by(ScanLog.id).limit(limit - deleted)).all()
-            deleted += _delete_ids(surplus)
+    deleted = _delete_ids(list(too_old))
+    newest = newest_id()
+    if deleted < limit and newest:
+        last_out = newest - settings.get("BARCODE_RESULTS_MAX_NUM")
+        surplus = db.session.scalars(
+            db.select(ScanLog.id).where(ScanLog.id <= last_out).order_by(ScanLog.id).limit(limit - deleted)).all()
+        deleted += _delete_ids(list(surplus))
     return deleted
 
 
@@ -182,7 +193,8 @@ def _plugin_seen(name: str) -> bool:
 
 
 # The visible stand-ins the page shows for separators, so a search can use what people see.
-_VISIBLE_TO_CONTROL = {chr(0x2400 + c): chr(c) for c in range(32)} | {"\u2421": "\x7f"}
+# NUL is left out: it is stored as the picture itself (see storable).
+_VISIBLE_TO_CONTROL = {chr(0x2400 + c): chr(c) for c in range(1, 32)} | {"\u2421": "\x7f"}
 
 
 def _conditions(f: ScanFilter) -> list:

@@ -251,3 +251,16 @@ def test_daily_counts_split_matches_from_misses(app):
     assert len(days) == 7 and days[-1][0] == today
     assert days[-1][1:] == (2, 3)
     assert days[-3][1:] == (1, 0)
+
+
+def test_rows_deleted_by_hand_count_against_max_num_but_the_bound_holds(app):
+    settings.set_value("BARCODE_RESULTS_MAX_NUM", 10)
+    db.session.commit()
+    rows = add_rows(20)
+    scanlog.delete_one(rows[15].id)
+    db.session.commit()
+    scanlog.prune()
+    db.session.commit()
+    # The newest 10 ids are 11..20 and one of them is gone: 9 rows stay, never more than 10.
+    assert db.session.scalars(db.select(ScanLog.id).order_by(ScanLog.id)).all() == \
+        [r.id for r in rows[10:15] + rows[16:]]
