@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "cli.demo",
     "cli.ops",
     "cli.barcode",
+    "cli.scans",
 )
 
 
