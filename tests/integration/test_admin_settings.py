@@ -1,0 +1,75 @@
+"""The settings page: every setting shown with type, default and help; validated; applied at once."""
+from __future__ import annotations
+
+import settings
+from extensions import db
+
+
+def current_form() -> dict[str, str]:
+    """The form as the page would post it unchanged (unchecked boxes send nothing)."""
+    data = {}
+    for key, spec in settings.SPECS.items():
+        value = settings.get(key)
+        if spec.type is bool:
+            if value:
+                data[key] = "on"
+        elif spec.type is list:
+            data[key] = ", ".join(value)
+        else:
+            data[key] = str(value)
+    return data
+
+
+def test_every_setting_is_listed_with_type_default_and_help(admin_client):
+    html = admin_client.get("/admin/settings").get_data(as_text=True)
+    for key, spec in settings.SPECS.items():
+        assert f'name="{key}"' in html, key
+        assert spec.help.replace("'", "&#39;") in html, key
+    assert "Type: whole number; default: 100000." in html
+    assert "Type: on/off; default: True." in html
+
+
+def test_saved_settings_apply_on_the_next_request(admin_client):
+    form = current_form()
+    form.pop("BARCODE_STORE_RESULTS")  # unchecked: off
+    form.update(BARCODE_RESULTS_MAX_NUM="5000", BARCODE_PREFIX="ABC", BARCODE_SCANNER_LAYOUT="host",
+                BARCODE_PLUGINS_DISABLED="lcsc, tme")
+    response = admin_client.post("/admin/settings", data=form)
+    assert response.status_code == 303
+    assert settings.get("BARCODE_RESULTS_MAX_NUM") == 5000
+    assert settings.get("BARCODE_PREFIX") == "ABC"
+    assert settings.get("BARCODE_STORE_RESULTS") is False
+    assert settings.get("BARCODE_PLUGINS_DISABLED") == ["lcsc", "tme"]
+    # No restart: the very next page already knows logging is off.
+    assert "Scan logging is off" in admin_client.get("/admin/scans").get_data(as_text=True)
+
+
+def test_invalid_values_get_field_messages_and_nothing_is_saved(admin_client):
+    form = current_form()
+    form.update(BARCODE_RESULTS_MAX_NUM="lots", BARCODE_PREFIX="ss1", BARCODE_INPUT_DELAY="1",
+                BARCODE_RESULTS_MAX_DAYS="30")
+    response = admin_client.post("/admin/settings", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "expected a whole number" in html and "does not match" in html and "must be at least 5" in html
+    assert 'value="lots"' in html  # what was typed stays in the field
+    assert settings.get("BARCODE_RESULTS_MAX_DAYS") == 365  # the valid field was not half-saved
+
+
+def test_htmx_gets_the_form_back_with_422(client_for):
+    response = client_for("admin", htmx=True).post("/admin/settings", data={"BARCODE_SCANNER_LAYOUT": "dvorak"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in html and "must be one of us, host" in html
+
+
+def test_env_overrides_are_shown_locked_and_not_changed(admin_client, monkeypatch):
+    monkeypatch.setenv("SHELFSCAN_BARCODE_PREFIX", "ENV")
+    html = admin_client.get("/admin/settings").get_data(as_text=True)
+    assert "Locked: set by SHELFSCAN_BARCODE_PREFIX." in html
+    assert 'name="BARCODE_PREFIX" value="ENV" maxlength="200" disabled' in html
+    form = current_form()
+    form["BARCODE_PREFIX"] = "XY"
+    assert admin_client.post("/admin/settings", data=form).status_code == 303
+    monkeypatch.delenv("SHELFSCAN_BARCODE_PREFIX")
+    db.session.expire_all()
+    assert settings.get("BARCODE_PREFIX") == "SS"
