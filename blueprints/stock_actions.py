@@ -9,7 +9,7 @@ from blueprints.access import requires
 from blueprints.rendering import redirect_to, render
 from extensions import db, htmx
 from models import ScanSession, StockItem, StockLocation
-from services.stock import StockError, count, move, receive as receiving, sessions
+from services.stock import StockError, count, move, receive as receiving, sessions, undo
 from services.stock.common import location_name
 
 bp = Blueprint("stock_actions", __name__, url_prefix="/stock")
@@ -81,7 +81,7 @@ def _session(session_id: int) -> ScanSession:
 def _session_page(session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None):
     """Render the session page (or one of its blocks) with everything it shows."""
     rows = count.report(session) if session.kind == "count" else []
-    last = sessions.last_committed(session.location_id, session.user_id) if session.kind == "move" else None
+    last = undo.last_committed(session.location_id, session.user_id) if session.kind == "move" else None
     return render(SESSION_PAGE, block=block, status=status, session=session, outcome=outcome, error=error,
                   counting=session.kind == "count",
                   rows=rows, summary=count.summary(rows), fmt=count.fmt_quantity, web_url=web_url,
@@ -151,7 +151,7 @@ def count_line(session_id: int, line_id: int):
 def finish_session(session_id: int, verb: str):
     """Commit, undo or cancel a session in one transaction; a clear message when refused."""
     session = _session(session_id)
-    action = {"commit": sessions.commit, "undo": sessions.undo, "cancel": sessions.cancel}[verb]
+    action = {"commit": sessions.commit, "undo": undo.undo, "cancel": sessions.cancel}[verb]
     try:
         action(session, user_id=_uid()) if verb != "cancel" else action(session)
     except StockError as error:
