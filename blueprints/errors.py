@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, make_response, render_template, render_template_string, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, ServiceUnavailable
 
@@ -46,8 +46,10 @@ def _render_without_database(error: HTTPException):
     if _wants_json():
         response = make_response(jsonify(detail=error.description, error=error.description), error.code)
     else:
-        template = _FRAGMENT if htmx else _STANDALONE
-        response = make_response(render_template_string(template, error=error), error.code)
+        # The app's Jinja environment directly: Flask's render_* would run the context processors,
+        # and Flask-Login's loads the user from the database.
+        template = current_app.jinja_env.from_string(_FRAGMENT if htmx else _STANDALONE)
+        response = make_response(template.render(error=error, request=request), error.code)
     if error.code == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
