@@ -48,14 +48,17 @@ def to_bytes(raw: str | bytes) -> bytes:
     """The raw bytes as received; text is encoded UTF-8 keeping lone surrogates."""
     if isinstance(raw, (bytes, bytearray, memoryview)):
         return bytes(raw)
-    return str(raw).encode("utf-8", "surrogateescape")
+    try:
+        return str(raw).encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # surrogates that did not come from undecodable bytes
+        return str(raw).encode("utf-8", "surrogatepass")
 
 
 def _to_text(raw: str | bytes) -> str:
     if isinstance(raw, (bytes, bytearray, memoryview)):
         return bytes(raw).decode("utf-8", errors="replace")
     # Lone surrogates (from surrogateescape or broken clients) become U+FFFD, like undecodable bytes.
-    return raw.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogates(raw) else raw
+    return to_bytes(raw).decode("utf-8", "replace") if _has_surrogates(raw) else raw
 
 
 def _has_surrogates(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings as settings_h, strategies as st
 
 import settings
 from barcodes import links
@@ -162,3 +163,13 @@ def test_hostile_input_is_a_clean_no_match(app, text):
     result = resolve(text)
     assert result.status in ("no_match", "error")
     assert not result.matches
+
+
+@settings_h(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300),
+                 st.sampled_from(['{"part": 1e999}', '{"part": -1}', '{"part": "1 OR 1=1"}', "INV-PA99999999999999999999",
+                                  "SSP99999999999999999999Z", "' OR 1=1 --", DIGIKEY, LCSC, TME])))
+def test_resolve_never_raises_on_arbitrary_text_or_bytes(stock, raw):
+    result = resolve(raw)
+    assert result.status in ("match", "no_match", "error")
+    assert result.status != "error" or result.message
