@@ -104,6 +104,10 @@ def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> P
     if sort.lstrip("-") not in spec.sorts:
         sort = spec.default_sort
     column = spec.sorts[sort.lstrip("-")]
+    if q:
+        # Same order, but not the bare column: for a search, walking the sort index row by row until a
+        # page of matches turns up is far slower than scanning once and sorting the matches.
+        column = func.coalesce(column, column)
     order = column.desc() if sort.startswith("-") else column.asc()
     tiebreak = spec.tiebreak.desc() if sort.startswith("-") else spec.tiebreak.asc()
 
@@ -111,7 +115,7 @@ def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> P
     total, query = _count(spec, query, q)
     per_page = PER_PAGE
     pages = max(1, -(-total // per_page))
-    page = min(_int_arg("page", 1), pages)
+    page = min(max(1, _int_arg("page", 1)), pages)
     rows = db.session.scalars(
         query.options(*spec.options).order_by(order, tiebreak).limit(per_page).offset((page - 1) * per_page))
     return Page(list(rows.unique()), total, page, per_page, q, sort, endpoint, extra_args or {})

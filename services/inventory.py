@@ -82,10 +82,12 @@ def _commit(obj) -> None:
     """Commit; a unique violation that slipped past the checks (a race) becomes a field error."""
     try:
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError as exc:
         db.session.rollback()
-        field = next(iter(UNIQUE_RULES.get(type(obj), ())), ("__all__", (), "That conflicts with existing data."))
-        raise FieldErrors({field[0]: field[2]}) from None
+        rule = next(iter(UNIQUE_RULES.get(type(obj), ())), None)
+        if rule and "unique" in str(exc.orig).lower():
+            raise FieldErrors({rule[0]: rule[2]}) from None
+        raise FieldErrors({"__all__": "Someone changed related data at the same time; check the form and save again."}) from None
 
 
 def _save(obj, data: dict[str, Any], checks) -> Any:

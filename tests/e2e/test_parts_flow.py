@@ -1,0 +1,38 @@
+"""In Chromium: create a part through the form, then find it by typing in the list's search box."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from extensions import db
+from models import Part
+
+
+def test_create_a_part_and_find_it_by_search_as_you_type(page, live_server):
+    app, base_url = live_server
+    with app.app_context():
+        db.session.add_all([Part(name=f"Resistor {n}k", ipn=f"R-{n:03d}") for n in range(30)])
+        db.session.commit()
+
+    page.goto(f"{base_url}/parts/new")
+    page.fill("input[name=name]", "Flow test op-amp")
+    page.fill("input[name=ipn]", "E2E-358")
+    page.fill("input[name=gtin]", "123")  # a bad GTIN first: the form comes back with a message
+    page.click("form.crud-form button[type=submit]")
+    expect(page.locator("#gtin-errors")).to_contain_text("Not a valid GTIN")
+    page.fill("input[name=gtin]", "4006381333931")
+    page.click("form.crud-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/parts/\d+$"))
+    expect(page.locator("h1")).to_contain_text("Flow test op-amp")
+
+    page.goto(f"{base_url}/parts/")
+    expect(page.locator("#results")).to_contain_text("31 found")
+    page.evaluate("window.__sameDocument = true")  # survives only if htmx swaps instead of loading a page
+    page.locator("input[name=q]").press_sequentially("e2e-35", delay=40)
+    results = page.locator("#results")
+    expect(results).to_contain_text("1 found")
+    expect(results).to_contain_text("Flow test op-amp")
+    expect(results).not_to_contain_text("Resistor")
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page).to_have_url(re.compile(r"/parts/\?q=e2e-35"))
