@@ -72,7 +72,9 @@ def open_image(data: bytes) -> Image.Image:
             return image if image.mode == "L" else image.convert("L")
     except ImageError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"The image is too large (at most {MAX_PIXELS // 1_000_000} megapixels).") from None
+    except UnidentifiedImageError:
         raise ImageError("This file is not an image we can read.") from None
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError):  # truncated or corrupt files
         raise ImageError("This image is damaged or truncated.") from None

@@ -72,15 +72,19 @@ def _render_linear(data: str, symbology: str, fmt: str, size: int | None, text: 
         data = _checked_ean(data)
     elif any(ord(ch) > 127 for ch in data):
         raise RenderError("Code128 holds ASCII only.")
-    caption = data.translate(_PICTURES) if text is None else text
+    if text is None:  # EAN-13: python-barcode prints the full code with its check digit
+        caption = None if symbology == "ean13" else data.translate(_PICTURES)
+    else:
+        caption = text.translate(_PICTURES) or None
     writer = _writer(fmt)
-    options = {"write_text": bool(caption), "module_width": 0.2 * (size or 1) if fmt == "svg" else 0.1 * (size or 2)}
+    options = {"write_text": caption is not None or (symbology == "ean13" and text is None),
+               "module_width": 0.2 * (size or 1) if fmt == "svg" else 0.1 * (size or 2)}
     if fmt == "png":
         options["dpi"] = 254  # 0.1 mm per pixel: one module of size 2 is two pixels
     try:
         code = barcode.get_barcode_class(symbology)(data, writer=writer)
         out = io.BytesIO()
-        code.write(out, options, caption.translate(_PICTURES) or " ")
+        code.write(out, options, caption)
     except (BarcodeError, ValueError, OSError, RuntimeError) as exc:
         raise RenderError(f"This data cannot be drawn as {symbology}: {exc}") from None
     return out.getvalue()

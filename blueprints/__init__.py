@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = (
     "blueprints.supplier_parts",
     "blueprints.admin",
     "blueprints.stock_actions",
+    "blueprints.api",
 )
 
 

@@ -60,15 +60,20 @@ class PageSetup:
         return self.label_w * mm, self.label_h * mm
 
 
-def _draw_barcode(canvas: Canvas, box: Box, page_h: float, x0: float, y0: float) -> None:
-    sym, x, y, module_w, module_h = symbol_geometry(box)
+def draw_symbol(canvas: Canvas, sym, left_pt: float, top_pt: float, module_w_pt: float, module_h_pt: float) -> None:
+    """Draw a symbol's dark modules as filled rectangles, its top-left corner at (left, top) in points."""
     canvas.saveState()
     # Flip into module units with y down, so each run is one short `re` operator.
-    canvas.transform(module_w * mm, 0, 0, -module_h * mm, (x0 + x) * mm, page_h - (y0 + y) * mm)
+    canvas.transform(module_w_pt, 0, 0, -module_h_pt, left_pt, top_pt)
     code = canvas._code  # ReportLab's operator list; writing runs directly is 5x faster than path objects
     code.extend(f"{col} {row} {length} 1 re" for row, col, length in sym.runs)
     code.append("f")
     canvas.restoreState()
+
+
+def _draw_barcode(canvas: Canvas, box: Box, page_h: float, x0: float, y0: float) -> None:
+    sym, x, y, module_w, module_h = symbol_geometry(box)
+    draw_symbol(canvas, sym, (x0 + x) * mm, page_h - (y0 + y) * mm, module_w * mm, module_h * mm)
 
 
 def _draw_text(canvas: Canvas, box: Box, page_h: float, x0: float, y0: float) -> None:

@@ -1,0 +1,190 @@
+"""InvenTree's barcode endpoints: scan, link, unlink, generate, and the scan history."""
+from __future__ import annotations
+
+import json
+from time import perf_counter
+
+from flask import Response, g, jsonify, request
+from sqlalchemy import func
+
+import settings
+from barcodes import internal, links, objects, resolver
+from barcodes.result import Scan, ScanResult
+from blueprints.access import requires
+from blueprints.api import bp, serializers
+from blueprints.api.payload import (
+    MAX_PK, PK_CONVERTER, ApiError, barcode_field, invalid, json_body, page_bounds, paginated, pk_value, query_int,
+    query_text,
+)
+from extensions import db
+from models import OBJECT_TYPES, ScanLog
+from services import scanlog
+
+HISTORY_RESULTS = ("match", "no_match", "error")
+
+
+def _require_barcodes_enabled() -> None:
+    if not settings.get("BARCODE_ENABLE"):
+        raise ApiError(403, {"detail": "Barcode support is switched off in the settings."})
+
+
+def _target(data: dict) -> tuple[str, int]:
+    """The one object a link/unlink body names, as (type, pk); 400 unless exactly one type is given."""
+    given = [name for name in OBJECT_TYPES if name in data]
+    if len(given) != 1:
+        raise ApiError(400, {"error": f"Give exactly one of: {', '.join(OBJECT_TYPES)}."})
+    object_type = given[0]
+    pk = pk_value(data[object_type], object_type)
+    if serializers.get_object(object_type, pk) is None:
+        raise ApiError(404, {object_type: [f'Invalid pk "{pk}" - object does not exist.']})
+    return object_type, pk
+
+
+def _log(raw: str, result: ScanResult, action: str, body: dict, started: float) -> None:
+    """Record the request in the scan log, in the request's transaction."""
+    scanlog.record(source="api", user_id=g.api_user.id, raw=raw.encode("utf-8", "surrogateescape"),
+                   result=result, action=action, response=body, duration_ms=(perf_counter() - started) * 1000)
+
+
+def scan_answer(raw: str, result: ScanResult) -> tuple[dict, int]:
+    """The InvenTree-shaped answer to a scan: the object under its type key, or an error."""
+    base = {"plugin": result.plugin, "barcode_data": raw, "barcode_hash": result.barcode_hash}
+    if result.fields:
+        base["fields"] = json.loads(json.dumps(result.fields, default=str))
+    match = result.match
+    row = serializers.get_object(match.object_type, match.object_id) if match else None
+    if row is None:
+        message = "No match found for barcode data" if result.status != "error" else (result.message or "Error")
+        return {"error": message, **base}, 400
+    detail = serializers.reference(match.object_type, match.object_id)
+    detail["instance"] = serializers.serialize(match.object_type, row)
+    return {match.object_type: detail, "success": "Match found for barcode data", **base}, 200
+
+
+@bp.post("/barcode/")
+@requires("viewer")
+def scan():
+    """Look up what a barcode names (viewers may scan: it changes nothing but the history)."""
+    _require_barcodes_enabled()
+    raw = barcode_field(json_body())
+    started = perf_counter()
+    result = resolver.resolve(raw, source="api")
+    body, status = scan_answer(raw, result)
+    _log(raw, result, "navigate", body, started)
+    db.session.commit()
+    return jsonify(body), status
+
+
+def _link_result(raw: str, object_type: str, pk: int, status: str, barcode_hash: str, message: str = "") -> ScanResult:
+    """A ScanResult describing a link attempt, for the scan log."""
+    match = objects.match_for(object_type, serializers.get_object(object_type, pk))
+    scan_ = Scan(raw=raw.encode("utf-8", "surrogateescape"), text=raw)
+    return ScanResult(scan=scan_, status=status, matches=[match], plugin=None, format="linked",
+                      message=message, barcode_hash=barcode_hash)
+
+
+@bp.post("/barcode/link/")
+def link():
+    """Link a barcode to one object; 400 when it is already in use or is an internal code."""
+    _require_barcodes_enabled()
+    data = json_body()
+    raw = barcode_field(data)
+    object_type, pk = _target(data)
+    started = perf_counter()
+    try:
+        barcode = links.link(raw, object_type, pk, g.api_user.id)
+    except ValueError as error:  # LinkError, or input the engine cannot normalise
+        body = {"error": str(error), "barcode_data": raw}
+        _log(raw, _link_result(raw, object_type, pk, "error", "", str(error)), "link", body, started)
+        db.session.commit()
+        return jsonify(body), 400
+    body = {"success": "Assigned barcode to object", object_type: {"pk": pk},
+            "barcode_data": barcode.data, "barcode_hash": barcode.data_hash}
+    _log(raw, _link_result(raw, object_type, pk, "match", barcode.data_hash), "link", body, started)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/barcode/unlink/")
+def unlink():
+    """Remove an object's linked barcodes (or only the one given as `barcode`)."""
+    _require_barcodes_enabled()
+    data = json_body()
+    raw = barcode_field(data, required=False)
+    object_type, pk = _target(data)
+    started = perf_counter()
+    try:
+        removed = links.unlink(object_type, pk, data=raw)
+    except ValueError as error:  # input the engine cannot normalise
+        raise ApiError(400, {"barcode": [str(error)]}) from None
+    if raw is not None and removed == 0:
+        return jsonify(error="That barcode is not linked to this object.", barcode_data=raw), 400
+    body = {"success": "Barcode unassigned", object_type: {"pk": pk}, "removed": removed}
+    _log(raw or "", _link_result(raw or "", object_type, pk, "match", ""), "unlink", body, started)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/barcode/generate/")
+@requires("viewer")
+def generate():
+    """The internal barcode text of one object, as its labels print it."""
+    data = json_body()
+    model = data.get("model")
+    if not isinstance(model, str) or model not in OBJECT_TYPES:
+        raise invalid("model", f"Must be one of: {', '.join(OBJECT_TYPES)}.")
+    pk = pk_value(data.get("pk"), "pk")
+    if serializers.get_object(model, pk) is None:
+        raise ApiError(404, {"pk": [f'Invalid pk "{pk}" - object does not exist.']})
+    return jsonify(barcode=internal.internal_code(model, pk))
+
+
+def _history_row(row: ScanLog) -> dict:
+    """One scan-log row as the history endpoint lists it."""
+    try:
+        response = json.loads(row.response) if row.response else None
+    except ValueError:
+        response = row.response
+    return {
+        "pk": row.id, "timestamp": row.created_at.isoformat(), "data": row.data,
+        "user": row.user_id, "user_detail": {"pk": row.user.id, "username": row.user.username} if row.user else None,
+        "source": row.source, "result": row.result, "plugin": row.plugin or None,
+        "object_type": row.object_type or None, "object_id": row.object_id, "action": row.action,
+        "response": response, "duration_ms": row.duration_ms,
+    }
+
+
+@bp.get("/barcode/history/")
+@requires("admin")
+def history():
+    """The scan history, newest first, filtered by user, result and source."""
+    query = db.select(ScanLog)
+    user = query_int("user", None, minimum=1, maximum=MAX_PK)
+    if user is not None:
+        query = query.where(ScanLog.user_id == user)
+    result = request.args.get("result")
+    if result is not None:
+        if result not in HISTORY_RESULTS:
+            raise invalid("result", f"Must be one of: {', '.join(HISTORY_RESULTS)}.")
+        query = query.where(ScanLog.result == result)
+    source = query_text("source", 16)
+    if source:
+        query = query.where(ScanLog.source == source)
+    limit, offset = page_bounds()
+    count = db.session.execute(db.select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(query.order_by(ScanLog.id.desc()).limit(limit).offset(offset)).scalars()
+    return jsonify(paginated(count, [_history_row(row) for row in rows], limit, offset))
+
+
+@bp.delete(f"/barcode/history/<{PK_CONVERTER}:pk>/")
+@requires("admin")
+def history_delete(pk: int):
+    """Delete one scan-log row."""
+    row = db.session.get(ScanLog, pk)
+    if row is None:
+        raise ApiError(404, {"detail": "No matching scan found."})
+    db.session.delete(row)
+    db.session.commit()
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response

@@ -1,0 +1,120 @@
+"""Reading API requests: the JSON body, typed fields and pagination, with DRF-style 400 messages."""
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_BARCODE_LENGTH = 4096
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+MAX_PK = 2**63 - 1
+# The URL converter for primary keys: ids past what the database holds are a 404, not an overflow.
+PK_CONVERTER = f"int(min=1, max={MAX_PK})"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class ApiError(Exception):
+    """An API answer other than success: a status and the JSON body to send."""
+
+    def __init__(self, status: int, body: dict[str, Any]):
+        super().__init__(body)
+        self.status = status
+        self.body = body
+
+
+def invalid(field: str, message: str) -> ApiError:
+    """A 400 naming the field at fault, as Django REST framework words it."""
+    return ApiError(400, {field: [message]})
+
+
+def json_body() -> dict[str, Any]:
+    """The request body as a dict: JSON (any content type), or form fields; {} when empty."""
+    raw = request.get_data(cache=True)  # raises 413 past request.max_content_length
+    if request.mimetype in FORM_TYPES:
+        return request.form.to_dict()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise ApiError(400, {"detail": "The body is not valid JSON."}) from None
+    if not isinstance(data, dict):
+        raise ApiError(400, {"detail": "The body must be a JSON object."})
+    return data
+
+
+def barcode_field(data: dict[str, Any], name: str = "barcode", *, required: bool = True) -> str | None:
+    """The barcode text from the body: a non-blank string of at most 4096 characters."""
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise invalid(name, "This field is required.")
+        return None
+    if not isinstance(value, str):
+        raise invalid(name, "Not a valid string.")
+    if not value.strip():
+        raise invalid(name, "This field may not be blank.")
+    if len(value) > MAX_BARCODE_LENGTH:
+        raise invalid(name, f"Ensure this field has no more than {MAX_BARCODE_LENGTH} characters.")
+    return value
+
+
+def pk_value(value: Any, name: str) -> int:
+    """A primary key: a positive whole number (digits in a string are accepted, as DRF does)."""
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 20:
+        value = int(value.strip())
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        value = int(value)  # 3.0 is an integer in JSON Schema
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid(name, "Incorrect type. Expected pk value.")
+    if not 0 < value < 2**63:
+        raise invalid(name, f'Invalid pk "{value}" - object does not exist.')
+    return value
+
+
+def query_int(name: str, default: int | None, *, minimum: int = 0, maximum: int | None = None) -> int | None:
+    """An integer query parameter within bounds, or `default` when absent."""
+    text = request.args.get(name)
+    if text is None:
+        return default
+    if not text.strip().isdigit() or len(text.strip()) > 20:
+        raise invalid(name, "A valid integer is required.")
+    number = int(text)
+    if number < minimum or (maximum is not None and number > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise invalid(name, f"Ensure this value is {bound}.")
+    return number
+
+
+def query_text(name: str, max_length: int) -> str:
+    """A text query parameter ("" when absent); 400 when longer than `max_length`."""
+    text = request.args.get(name, "")
+    if len(text) > max_length:
+        raise invalid(name, f"Ensure this field has no more than {max_length} characters.")
+    return text
+
+
+def page_bounds() -> tuple[int, int]:
+    """The (limit, offset) of a list request."""
+    limit = query_int("limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
+    offset = query_int("offset", 0, maximum=2**62)
+    return limit, offset
+
+
+def paginated(count: int, results: list, limit: int, offset: int) -> dict[str, Any]:
+    """A limit/offset page as InvenTree answers it: count, next, previous, results."""
+    def link(start: int) -> str:
+        args = request.args.to_dict()
+        args.update(limit=str(limit), offset=str(start))
+        return f"{request.base_url}?{urlencode(args)}"
+
+    return {
+        "count": count,
+        "next": link(offset + limit) if offset + limit < count else None,
+        "previous": link(max(offset - limit, 0)) if offset > 0 else None,
+        "results": results,
+    }

@@ -1,0 +1,109 @@
+"""Objects as the API shows them: InvenTree's field names, built from our models."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable
+
+from barcodes import objects
+from extensions import db
+from models import Barcode, Company, Part, StockItem, StockLocation, SupplierPart
+
+# InvenTree's stock status codes; "missing" has no code of its own there and reads as LOST.
+STOCK_STATUS_CODES = {
+    "ok": 10, "attention": 50, "damaged": 55, "destroyed": 60, "lost": 70, "missing": 70, "quarantined": 75,
+}
+
+
+def get_object(object_type: str, pk: int):
+    """The object of a type with this pk, or None."""
+    return objects.get_object(object_type, pk)
+
+
+def web_url(object_type: str, pk: int) -> str:
+    """The object's page in the web UI."""
+    return objects.web_url(object_type, pk)
+
+
+def reference(object_type: str, pk: int) -> dict[str, Any]:
+    """What InvenTree's barcode endpoints put under the type key: pk and the two URLs."""
+    return {"pk": pk, "api_url": objects.api_url(object_type, pk), "web_url": web_url(object_type, pk)}
+
+
+def barcode_hashes(object_type: str, ids: Iterable[int]) -> dict[int, str]:
+    """The linked barcode hash of each object that has one (the first linked, when several)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Barcode.object_id, Barcode.data_hash)
+        .where(Barcode.object_type == object_type, Barcode.object_id.in_(ids))
+        .order_by(Barcode.id.desc())
+    )
+    return {object_id: data_hash for object_id, data_hash in rows}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def part(row: Part, barcode_hash: str = "") -> dict[str, Any]:
+    """A part with InvenTree's field names."""
+    return {
+        "pk": row.id, "name": row.name, "full_name": str(row), "IPN": row.ipn or "",
+        "description": row.description, "units": row.units, "active": row.active,
+        "default_location": row.default_location_id, "category": None, "purchaseable": True,
+        "component": True, "assembly": False, "trackable": False, "virtual": False, "is_template": False,
+        "gtin": row.gtin or "", "barcode_hash": barcode_hash, "web_url": web_url("part", row.id),
+    }
+
+
+def stock_item(row: StockItem, barcode_hash: str = "") -> dict[str, Any]:
+    """A stock item with InvenTree's field names (status as InvenTree's numeric code)."""
+    return {
+        "pk": row.id, "part": row.part_id, "location": row.location_id, "supplier_part": row.supplier_part_id,
+        "quantity": _number(row.quantity), "serial": row.serial or "", "batch": row.batch,
+        "expiry_date": row.expiry_date.isoformat() if row.expiry_date else None,
+        "status": STOCK_STATUS_CODES.get(row.status, 10), "status_text": row.status,
+        "notes": row.notes, "updated": row.updated_at.isoformat() if row.updated_at else None,
+        "barcode_hash": barcode_hash, "web_url": web_url("stockitem", row.id),
+    }
+
+
+def stock_location(row: StockLocation, barcode_hash: str = "") -> dict[str, Any]:
+    """A stock location with InvenTree's field names."""
+    return {
+        "pk": row.id, "name": row.name, "description": row.description, "parent": row.parent_id,
+        "pathstring": row.path, "barcode_hash": barcode_hash, "web_url": web_url("stocklocation", row.id),
+    }
+
+
+def company(row: Company) -> dict[str, Any]:
+    """A company, as InvenTree's supplier_detail."""
+    return {
+        "pk": row.id, "name": row.name, "description": row.description, "website": row.website,
+        "is_supplier": row.is_supplier, "is_manufacturer": row.is_manufacturer,
+    }
+
+
+def supplier_part(row: SupplierPart, barcode_hash: str = "") -> dict[str, Any]:
+    """A supplier part with InvenTree's field names (SKU, MPN, supplier_detail)."""
+    return {
+        "pk": row.id, "part": row.part_id, "supplier": row.supplier_id, "supplier_detail": company(row.supplier),
+        "SKU": row.sku, "MPN": row.mpn, "manufacturer_name": row.manufacturer_name,
+        "pack_quantity": str(row.pack_quantity.normalize()), "pack_quantity_native": _number(row.pack_quantity),
+        "link": row.link, "barcode_hash": barcode_hash, "web_url": web_url("supplierpart", row.id),
+    }
+
+
+SERIALIZERS = {"part": part, "stockitem": stock_item, "stocklocation": stock_location, "supplierpart": supplier_part}
+
+
+def serialize(object_type: str, row) -> dict[str, Any]:
+    """One object, with its linked barcode hash."""
+    return SERIALIZERS[object_type](row, barcode_hashes(object_type, [row.id]).get(row.id, ""))
+
+
+def serialize_many(object_type: str, rows: list) -> list[dict[str, Any]]:
+    """Objects of one type, with their barcode hashes fetched in one query."""
+    hashes = barcode_hashes(object_type, [row.id for row in rows])
+    return [SERIALIZERS[object_type](row, hashes.get(row.id, "")) for row in rows]

@@ -1,0 +1,67 @@
+"""The API root (server details), tokens for HTTP Basic callers, and the caller's own record."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import g, jsonify, request
+
+from blueprints.access import public
+from blueprints.api import bp
+from blueprints.api.auth import basic_auth_allowed
+from blueprints.api.payload import invalid
+from extensions import db
+from models import utcnow
+from services import tokens
+
+SERVER_NAME = "Shelfscan"
+SERVER_VERSION = "1.0.0"
+# The InvenTree API version whose barcode and object endpoints we answer like. The python client
+# 0.25.0 refuses servers below 206 and, below 490, fetches its token from /api/user/token/ (newer
+# servers use /api/user/me/token/; both are served here).
+API_VERSION = 400
+DEFAULT_TOKEN_NAME = "api"
+TOKEN_LIFETIME = dt.timedelta(days=365)
+
+
+@bp.get("/")
+@public
+def root():
+    """Server details; the InvenTree client reads apiVersion from here before it logs in."""
+    return jsonify(
+        server=SERVER_NAME,
+        version=SERVER_VERSION,
+        apiVersion=API_VERSION,
+        instance=SERVER_NAME,
+        schema="/api/schema/",
+    )
+
+
+@bp.get("/user/token/")
+@bp.get("/user/me/token/")
+@basic_auth_allowed
+def token():
+    """Create a token for the caller, named by ?name= (each call makes a new one; only hashes are kept)."""
+    name = request.args.get("name", DEFAULT_TOKEN_NAME).strip() or DEFAULT_TOKEN_NAME
+    if len(name) > tokens.MAX_NAME_LENGTH:
+        raise invalid("name", f"Ensure this field has no more than {tokens.MAX_NAME_LENGTH} characters.")
+    row, plain = tokens.create(g.api_user, name, expires_at=utcnow() + TOKEN_LIFETIME)
+    db.session.commit()
+    return jsonify(token=plain, name=row.name, expiry=row.expires_at.date().isoformat())
+
+
+@bp.get("/user/me/")
+@basic_auth_allowed
+def me():
+    """The caller, with InvenTree's user fields."""
+    user = g.api_user
+    return jsonify(
+        pk=user.id,
+        username=user.username,
+        first_name="",
+        last_name="",
+        email="",
+        role=user.role,
+        is_active=user.active,
+        is_staff=user.role == "admin",
+        is_superuser=user.role == "admin",
+    )

@@ -1,0 +1,84 @@
+"""An object's barcodes on its page: the internal code, linked barcodes, and (for operators)
+linking a scanned or typed barcode and unlinking one. Answers htmx with the block re-rendered."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, request
+from flask_login import current_user
+
+import settings
+from barcodes import links, objects
+from barcodes.internal import internal_code
+from barcodes.normalize import ScanInputError
+from barcodes.resolver import resolve
+from blueprints.rendering import redirect_to, render
+from extensions import db, htmx
+from models import Barcode
+from services import scanlog
+
+bp = Blueprint("barcode_links", __name__, url_prefix="/barcodes")
+TEMPLATE = "barcodes/_object_barcode.html"
+MAX_LENGTH = 4096
+
+
+@bp.app_context_processor
+def object_barcode_helper():
+    """`object_barcode(object_type, obj)` for the detail pages' barcode block."""
+    return {"object_barcode": object_barcode}
+
+
+def object_barcode(object_type: str, obj) -> dict:
+    """What the barcode block shows: the internal code, whether to print it as text, linked barcodes."""
+    return {"code": internal_code(object_type, obj.id), "show_text": settings.get("BARCODE_SHOW_TEXT"),
+            "linked": links.linked(object_type, obj.id)}
+
+
+def _object_or_404(object_type: str, object_id: int):
+    obj = objects.get_object(object_type, object_id)
+    if obj is None:
+        abort(404, description=f"No {object_type} with id {object_id}.")
+    return obj
+
+
+def _answer(object_type: str, obj, status: int = 200, error: str = "", typed: str = ""):
+    """The block for htmx; a redirect to the object's page (with a flash) for plain forms."""
+    if not htmx:
+        flash(error or "Saved.", "error" if error else "info")
+        return redirect_to(objects.web_url(object_type, obj.id))
+    return render(TEMPLATE, block="object_barcode", status=status, object_type=object_type, obj=obj,
+                  link_error=error, typed=typed)
+
+
+@bp.route("/<object_type>/<int:object_id>/link", methods=["POST"])
+def link(object_type: str, object_id: int):
+    """Link a scanned or typed barcode (field `barcode`) to the object; 422 with the reason if not."""
+    obj = _object_or_404(object_type, object_id)
+    raw = request.form.get("barcode", "")
+    if not raw.strip():
+        return _answer(object_type, obj, 422, "Scan or type a barcode first.", raw)
+    if len(raw) > MAX_LENGTH:
+        return _answer(object_type, obj, 422, f"A barcode has at most {MAX_LENGTH} characters.", raw[:100])
+    result = resolve(raw, source="dialog")
+    try:
+        links.link(raw, object_type, object_id, current_user.id)
+    except (links.LinkError, ScanInputError) as error:
+        db.session.rollback()
+        return _answer(object_type, obj, 422, str(error), raw)
+    scanlog.record(source="dialog", user_id=current_user.id, raw=result.scan.raw or raw.encode(),
+                   result=result, action="link")
+    db.session.commit()
+    return _answer(object_type, obj)
+
+
+@bp.route("/<object_type>/<int:object_id>/unlink/<int:barcode_id>", methods=["POST"])
+def unlink(object_type: str, object_id: int, barcode_id: int):
+    """Remove one linked barcode from the object."""
+    obj = _object_or_404(object_type, object_id)
+    row = db.session.get(Barcode, barcode_id)
+    if row is None or (row.object_type, row.object_id) != (object_type, object_id):
+        abort(404, description="This barcode is not linked to this object.")
+    result = resolve(row.data, source="dialog")
+    links.unlink(object_type, object_id, row.data)
+    scanlog.record(source="dialog", user_id=current_user.id, raw=row.data.encode("utf-8", "surrogateescape"),
+                   result=result, action="unlink")
+    db.session.commit()
+    return _answer(object_type, obj)

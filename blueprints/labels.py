@@ -1,0 +1,334 @@
+"""Labels: the template list, the admins' template editor, printing (preview, PDF, ZPL, progress
+for long batches) and the stock report and pick list."""
+from __future__ import annotations
+
+import base64
+
+from flask import Blueprint, abort, current_app, flash, make_response, request, send_file, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from blueprints.access import requires
+from blueprints.rendering import redirect_to, render
+from extensions import db
+from models import OBJECT_TYPES, LabelTemplate, StockLocation
+from services.labels import jobs, reports
+from services.labels.context import TYPE_LABELS
+from services.labels.printing import (PrintError, build_pdf, build_zpl, check_template, choose_template,
+                                      preview_svgs, sample_svg, templates_for)
+from services.labels.sandbox import LabelTemplateError
+
+bp = Blueprint("labels", __name__, url_prefix="/labels")
+PROGRESS_FROM = 50  # batches at least this long are generated in the background with a progress bar
+PREVIEW_LIMIT = 24
+
+
+class TemplateForm(FlaskForm):
+    """A label template as admins edit it."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    object_types = SelectMultipleField("For", choices=list(TYPE_LABELS.items()), validators=[DataRequired()],
+                                       widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
+    width_mm = DecimalField("Label width (mm)", places=2, validators=[DataRequired(), NumberRange(5, 500)])
+    height_mm = DecimalField("Label height (mm)", places=2, validators=[DataRequired(), NumberRange(5, 500)])
+    page_width_mm = DecimalField("Sheet width (mm)", places=2, validators=[Optional(), NumberRange(20, 1000)],
+                                 description="Only for sheets of several labels, e.g. 210 for A4.")
+    page_height_mm = DecimalField("Sheet height (mm)", places=2, validators=[Optional(), NumberRange(20, 1500)])
+    columns = IntegerField("Columns on the sheet", default=1, validators=[DataRequired(), NumberRange(1, 20)])
+    rows = IntegerField("Rows on the sheet", default=1, validators=[DataRequired(), NumberRange(1, 40)])
+    body = TextAreaField("Template", validators=[DataRequired(), Length(max=20000)], render_kw={"rows": 16, "spellcheck": "false"},
+                         description="Positioned boxes, e.g. <div style=\"left:2mm; top:2mm; width:30mm; height:8mm; "
+                                     "font-size:9pt\">{{ name }}</div>, and {{ barcode('qr', left=1, top=1, size=25) }}.")
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the sheet geometry, then a trial render of the template."""
+        if not super().validate(extra_validators):
+            return False
+        sheet = (self.page_width_mm.data, self.page_height_mm.data)
+        if any(sheet) and not all(sheet):
+            self.page_height_mm.errors.append("Give both sheet width and height, or neither.")
+            return False
+        if all(sheet) and (self.columns.data * self.width_mm.data > self.page_width_mm.data
+                           or self.rows.data * self.height_mm.data > self.page_height_mm.data):
+            self.columns.errors.append("The labels do not fit on the sheet.")
+            return False
+        try:
+            check_template(self.as_template())
+        except LabelTemplateError as error:
+            self.body.errors.append(str(error))
+            return False
+        return True
+
+    def as_template(self, template: LabelTemplate | None = None) -> LabelTemplate:
+        """The form's values on a template (a new, unsaved one unless given)."""
+        template = template or LabelTemplate()
+        template.name = self.name.data.strip()
+        template.object_types = ",".join(t for t in OBJECT_TYPES if t in self.object_types.data)
+        for attr in ("width_mm", "height_mm", "page_width_mm", "page_height_mm", "body"):
+            setattr(template, attr, getattr(self, attr).data)
+        sheet = bool(template.page_width_mm)
+        template.columns, template.rows = (self.columns.data, self.rows.data) if sheet else (1, 1)
+        return template
+
+
+def _template_or_404(template_id: int) -> LabelTemplate:
+    templates_for()  # make sure the built-ins exist
+    return db.get_or_404(LabelTemplate, template_id, description=f"No label template {template_id}.")
+
+
+def _selection() -> tuple[str, list[int], int | None]:
+    """type, ids and template from the query string; 400 when they are malformed."""
+    object_type = request.args.get("type", "")
+    if object_type not in OBJECT_TYPES:
+        abort(400, description=f"Choose what to print: type is one of {', '.join(OBJECT_TYPES)}.")
+    raw_ids = request.args.getlist("id")
+    if not raw_ids or not all(i.isdigit() and 0 < int(i) < 2**63 for i in raw_ids):
+        abort(400, description="Choose what to print: give one or more numeric id= values.")
+    template = request.args.get("template", "")
+    if template and not template.isdigit():
+        abort(400, description="template must be a template id.")
+    return object_type, [int(i) for i in raw_ids], int(template) if template else None
+
+
+def _chosen() -> tuple[LabelTemplate, str, list[int]]:
+    object_type, ids, template_id = _selection()
+    try:
+        return choose_template(object_type, template_id), object_type, ids
+    except PrintError as error:
+        abort(400, description=str(error))
+
+
+@bp.route("/")
+def index():
+    """The label templates, and where printing and reports start."""
+    locations = db.session.execute(db.select(StockLocation).limit(1000)).scalars().all()
+    return render("labels/index.html", templates=templates_for(), type_labels=TYPE_LABELS,
+                  locations=sorted(locations, key=lambda location: location.path.lower()))
+
+
+@bp.route("/templates/<int:template_id>/sample.svg")
+def sample(template_id: int):
+    """The template drawn with made-up values."""
+    template = _template_or_404(template_id)
+    object_type = request.args.get("type") or template.object_types.split(",")[0]
+    if object_type not in OBJECT_TYPES:
+        abort(400, description="Unknown object type.")
+    try:
+        svg = sample_svg(template, object_type)
+    except LabelTemplateError as error:
+        abort(400, description=f"This template cannot be drawn: {error}")
+    response = make_response(svg)
+    response.mimetype = "image/svg+xml"
+    return response
+
+
+@bp.route("/templates/new", methods=["GET", "POST"])
+@requires("admin")
+def create():
+    """A new template; starts from the 62 x 29 mm built-in."""
+    form = TemplateForm()
+    if request.method == "GET":
+        start = templates_for()[0]
+        form.process(data={"name": "", "object_types": start.object_types.split(","), "width_mm": start.width_mm,
+                           "height_mm": start.height_mm, "body": start.body, "columns": 1, "rows": 1})
+    return _save(form, None)
+
+
+@bp.route("/templates/<int:template_id>/edit", methods=["GET", "POST"])
+@requires("admin")
+def edit(template_id: int):
+    """Edit a template (built-ins are read-only: duplicate them)."""
+    template = _template_or_404(template_id)
+    form = TemplateForm(obj=template)
+    if not form.is_submitted():
+        form.object_types.data = template.object_types.split(",")
+    return _save(form, template)
+
+
+def _save(form: TemplateForm, template: LabelTemplate | None):
+    """Validate and store the form; re-render it with messages (422) when something is wrong."""
+    status = 200
+    if form.is_submitted():
+        if template is not None and template.builtin:
+            form.body.errors = ["Built-in templates are read-only; duplicate it to make your own."]
+            status = 422
+        elif form.validate():
+            clash = db.session.execute(db.select(LabelTemplate.id).where(
+                LabelTemplate.name == form.name.data.strip())).scalar()
+            if clash and (template is None or clash != template.id):
+                form.name.errors.append("Another template has this name.")
+                status = 422
+            else:
+                saved = form.as_template(template)
+                db.session.add(saved)
+                db.session.commit()
+                flash(f"Saved label template {saved.name}.")
+                return redirect_to(url_for("labels.edit", template_id=saved.id))
+        else:
+            status = 422
+    return render("labels/edit.html", block="editor", status=status, form=form, label_template=template,
+                  type_labels=TYPE_LABELS)
+
+
+@bp.route("/templates/<int:template_id>/duplicate", methods=["POST"])
+@requires("admin")
+def duplicate(template_id: int):
+    """Copy a template (the way to adapt a built-in)."""
+    source = _template_or_404(template_id)
+    names = set(db.session.execute(db.select(LabelTemplate.name)).scalars())
+    name = next(n for n in (f"Copy of {source.name}" + (f" ({i})" if i else "") for i in range(1000)) if n not in names)
+    copy = LabelTemplate(name=name[:100], builtin=False, **{c: getattr(source, c) for c in (
+        "object_types", "width_mm", "height_mm", "body", "page_width_mm", "page_height_mm", "columns", "rows")})
+    db.session.add(copy)
+    db.session.commit()
+    return redirect_to(url_for("labels.edit", template_id=copy.id))
+
+
+@bp.route("/templates/<int:template_id>/delete", methods=["POST"])
+@requires("admin")
+def delete(template_id: int):
+    """Delete a template of one's own (built-ins stay)."""
+    template = _template_or_404(template_id)
+    if template.builtin:
+        abort(400, description="Built-in templates cannot be deleted.")
+    db.session.delete(template)
+    db.session.commit()
+    flash(f"Deleted label template {template.name}.")
+    return redirect_to(url_for("labels.index"))
+
+
+@bp.route("/print")
+def preview():
+    """Print preview: the first labels as they will print, template choice, PDF and ZPL links."""
+    template, object_type, ids = _chosen()
+    try:
+        svgs = preview_svgs(template, object_type, ids, PREVIEW_LIMIT)
+    except (PrintError, LabelTemplateError) as error:
+        abort(400, description=str(error))
+    images = ["data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() for svg in svgs]
+    return render("labels/print.html", label_template=template, templates=templates_for(object_type),
+                  object_type=object_type, ids=ids, images=images, background=len(ids) >= PROGRESS_FROM,
+                  type_label=TYPE_LABELS[object_type])
+
+
+@bp.route("/print.pdf")
+def print_pdf():
+    """The labels as one PDF: a page per label at its exact size, or sheets."""
+    template, object_type, ids = _chosen()
+    try:
+        pdf = build_pdf(template, object_type, ids)
+    except (PrintError, LabelTemplateError) as error:
+        abort(400, description=str(error))
+    response = make_response(pdf)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="labels-{object_type}.pdf"'
+    return response
+
+
+@bp.route("/print.zpl")
+def print_zpl():
+    """The labels as ZPL for a Zebra printer (?dpi=203|300|600)."""
+    template, object_type, ids = _chosen()
+    dpi = request.args.get("dpi", "203")
+    if dpi not in ("203", "300", "600"):
+        abort(400, description="dpi is 203, 300 or 600.")
+    try:
+        zpl = build_zpl(template, object_type, ids, int(dpi))
+    except (PrintError, LabelTemplateError) as error:
+        abort(400, description=str(error))
+    response = make_response(zpl)
+    response.mimetype = "text/plain"
+    response.headers["Content-Disposition"] = f'attachment; filename="labels-{object_type}.zpl"'
+    return response
+
+
+@bp.route("/jobs/start")
+def start_job():
+    """Start a long batch in the background and answer with its progress bar.
+
+    A GET like print.pdf: it only reads data and makes a file, and viewers print too."""
+    template, object_type, ids = _chosen()
+    job_id = jobs.start(current_app._get_current_object(), current_user.id, template.id, object_type, ids)
+    return _job_status(job_id, 202)
+
+
+@bp.route("/jobs/<job_id>")
+def job(job_id: str):
+    """The progress of a batch (htmx polls this until it is done)."""
+    return _job_status(job_id, 200)
+
+
+def _job_status(job_id: str, status: int):
+    try:
+        state = jobs.status(current_app._get_current_object(), job_id, current_user.id)
+    except jobs.JobNotFound:
+        abort(404, description="No such print job; it may have expired.")
+    return render("labels/job.html", block="job", status=status, job_id=job_id, job=state)
+
+
+@bp.route("/jobs/<job_id>.pdf")
+def job_pdf(job_id: str):
+    """The finished PDF of a batch."""
+    try:
+        path = jobs.pdf_path(current_app._get_current_object(), job_id, current_user.id)
+    except jobs.JobNotFound:
+        abort(404, description="This PDF is not ready or has expired.")
+    return send_file(path, mimetype="application/pdf", download_name="labels.pdf")
+
+
+@bp.route("/reports/stock")
+def stock_report_redirect():
+    """The report form's target: on to the location's report."""
+    location = request.args.get("location", "")
+    if not location.isdigit():
+        abort(400, description="Choose a location.")
+    return redirect_to(url_for("labels.stock_report", location_id=int(location)))
+
+
+@bp.route("/reports/stock/<int:location_id>")
+def stock_report(location_id: int):
+    """Printable stock report of a location and its sub-locations."""
+    report = reports.stock_report(location_id)
+    if report is None:
+        abort(404, description=f"No location {location_id}.")
+    return render("labels/stock_report.html", report=report)
+
+
+@bp.route("/reports/stock/<int:location_id>.pdf")
+def stock_report_pdf(location_id: int):
+    """The stock report as PDF."""
+    report = reports.stock_report(location_id)
+    if report is None:
+        abort(404, description=f"No location {location_id}.")
+    return _pdf(reports.report_pdf(report), f"stock-{location_id}.pdf")
+
+
+@bp.route("/reports/picklist")
+def pick_list():
+    """Printable pick list for selected stock items (?id=...)."""
+    return render("labels/pick_list.html", report=_pick_list())
+
+
+@bp.route("/reports/picklist.pdf")
+def pick_list_pdf():
+    """The pick list as PDF."""
+    return _pdf(reports.report_pdf(_pick_list()), "pick-list.pdf")
+
+
+def _pick_list():
+    raw_ids = request.args.getlist("id")
+    if not raw_ids or not all(i.isdigit() and 0 < int(i) < 2**63 for i in raw_ids):
+        abort(400, description="Choose stock items for the pick list: give one or more id= values.")
+    try:
+        return reports.pick_list([int(i) for i in raw_ids])
+    except PrintError as error:
+        abort(400, description=str(error))
+
+
+def _pdf(pdf: bytes, filename: str):
+    response = make_response(pdf)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,93 @@
+"""API tokens: created per user and name, stored as SHA-256, expirable and revocable.
+
+The plain token is shown once, when it is created; the database only holds its hash, so a leaked
+database does not leak usable tokens. The caller commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from extensions import db
+from models import ApiToken, User, utcnow
+
+TOKEN_PREFIX = "sst-"  # makes Shelfscan tokens recognisable in logs and secret scanners
+MAX_NAME_LENGTH = 100
+# Writing last_used_at on every request would turn each read into a write; once a minute is enough.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class TokenError(ValueError):
+    """A token that cannot be created as asked (bad name or expiry)."""
+
+
+def hash_token(plain: str) -> str:
+    """The SHA-256 hex digest a token is stored and looked up by."""
+    return hashlib.sha256(plain.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def create(user: User, name: str, *, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns the row and the plain token (the only time it is known)."""
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise TokenError(f"A token name needs 1 to {MAX_NAME_LENGTH} characters.")
+    if expires_at is not None and _aware(expires_at) <= utcnow():
+        raise TokenError("The expiry date must be in the future.")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain), expires_at=expires_at)
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def authenticate(plain: str) -> User | None:
+    """The active user a valid (unexpired, unrevoked) token belongs to, or None."""
+    if not plain or len(plain) > 200:
+        return None
+    token = db.session.execute(
+        db.select(ApiToken).filter_by(token_hash=hash_token(plain))
+    ).scalar_one_or_none()
+    if token is None or not is_valid(token) or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - _aware(token.last_used_at) > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user
+
+
+def is_valid(token: ApiToken) -> bool:
+    """Whether a token is neither revoked nor expired."""
+    if token.revoked_at is not None:
+        return False
+    return token.expires_at is None or _aware(token.expires_at) > utcnow()
+
+
+def expire(token_id: int, when: dt.datetime | None = None) -> ApiToken | None:
+    """Set when a token stops working (now by default); None when there is no such token."""
+    token = db.session.get(ApiToken, token_id)
+    if token is not None:
+        token.expires_at = when or utcnow()
+    return token
+
+
+def revoke(token_id: int) -> ApiToken | None:
+    """Revoke a token for good; None when there is no such token."""
+    token = db.session.get(ApiToken, token_id)
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def tokens_for(user_id: int | None = None) -> list[ApiToken]:
+    """Tokens, newest first, optionally of one user (for the admin area)."""
+    query = db.select(ApiToken).order_by(ApiToken.id.desc())
+    if user_id is not None:
+        query = query.filter_by(user_id=user_id)
+    return list(db.session.execute(query).scalars())
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -1,0 +1,177 @@
+"""Labels on the web: template list, printing (PDF, ZPL, preview, background jobs), the editor, reports."""
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from decimal import Decimal
+
+import pytest
+
+import settings
+from barcodes.decode import decode
+from barcodes.internal import internal_code
+from extensions import db
+from models import LabelTemplate, Part, StockItem, StockLocation
+from services.labels import printing
+
+PT_PER_MM = 72 / 25.4
+
+
+def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]", pdf)
+    return [(round(float(w) / PT_PER_MM, 1), round(float(h) / PT_PER_MM, 1)) for w, h in boxes]
+
+
+@pytest.fixture
+def stock(app):
+    """A store with a shelf and a bin below it, and one elsewhere; a stock item in each."""
+    store = StockLocation(name="Store")
+    shelf = StockLocation(name="Shelf 1", parent=store)
+    bin_ = StockLocation(name="Bin 7", parent=shelf)
+    other = StockLocation(name="Workshop")
+    part = Part(name="Cable tie 200 mm", ipn="CT-200", units="pcs")
+    items = [StockItem(part=part, location=loc, quantity=Decimal(q), batch=f"B{q}")
+             for loc, q in ((shelf, 10), (bin_, 20), (other, 30))]
+    db.session.add_all([store, shelf, bin_, other, part, *items])
+    db.session.commit()
+    return {"store": store, "shelf": shelf, "bin": bin_, "other": other, "part": part, "items": items}
+
+
+def test_labels_page_lists_templates_for_viewers(viewer_client, stock):
+    page = viewer_client.get("/labels/").get_data(as_text=True)
+    assert "Brother QL 62 x 29 mm" in page and "A4 sheet of 24" in page
+    assert 'href="/labels/"' in page  # the navbar section
+    assert "Store / Shelf 1 / Bin 7" in page  # the stock report chooser
+    assert "New template" not in page
+
+
+def test_print_pdf_uses_the_default_template_then_the_admin_setting(viewer_client, stock):
+    part_id = stock["part"].id
+    response = viewer_client.get(f"/labels/print.pdf?type=part&id={part_id}&id={part_id}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert page_sizes_mm(response.data) == [(62.0, 29.0)] * 2
+    bin_label = next(t for t in printing.templates_for("part") if t.name.startswith("Bin"))
+    settings.set_value("LABEL_TEMPLATE_PART", bin_label.id)
+    db.session.commit()
+    response = viewer_client.get(f"/labels/print.pdf?type=part&id={part_id}")
+    assert page_sizes_mm(response.data) == [(38.0, 90.0)]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("type=part", "id="),
+    ("type=widget&id=1", "type is one of"),
+    ("type=part&id=abc", "id="),
+    ("type=part&id=999", "No part with id 999"),
+    ("type=part&id=1&template=999", "does not exist"),
+])
+def test_bad_print_requests_are_400_with_a_reason(viewer_client, stock, query, message):
+    response = viewer_client.get(f"/labels/print.pdf?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_print_zpl(viewer_client, stock):
+    ids = "&".join(f"id={item.id}" for item in stock["items"])
+    response = viewer_client.get(f"/labels/print.zpl?type=stockitem&{ids}&dpi=300")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and text.count("^XA") == 3
+    assert f"^FDMA,{internal_code('stockitem', stock['items'][0].id)}^FS" in text
+    assert "^PW744" in text and "^LL348" in text  # 62 x 29 mm at 12 dots/mm
+    assert viewer_client.get(f"/labels/print.zpl?type=stockitem&{ids}&dpi=7").status_code == 400
+
+
+def test_preview_shows_labels_and_template_choice(viewer_client, stock):
+    page = viewer_client.get(f"/labels/print?type=stocklocation&id={stock['bin'].id}").get_data(as_text=True)
+    assert page.count('class="label-face"') == 1
+    assert "data:image/svg+xml;base64," in page
+    assert "Zebra 102 x 51 mm" in page and "/labels/print.pdf?" in page
+
+
+def test_long_batch_runs_in_the_background_with_progress(client_for, stock):
+    viewer = client_for("viewer", htmx=True)
+    ids = [stock["items"][0].id] * 120
+    query = "type=stockitem&" + "&".join(f"id={i}" for i in ids)
+    assert "Make PDF" in viewer.get(f"/labels/print?{query}").get_data(as_text=True)
+    started = viewer.get(f"/labels/jobs/start?{query}")
+    assert started.status_code == 202
+    job_id = re.search(r"/labels/jobs/([0-9a-f]{32})", started.get_data(as_text=True))[1]
+    deadline = time.monotonic() + 60
+    while True:
+        fragment = viewer.get(f"/labels/jobs/{job_id}").get_data(as_text=True)
+        if "Download PDF" in fragment or time.monotonic() > deadline:
+            break
+        assert "<progress" in fragment and 'hx-trigger="every' in fragment
+        time.sleep(0.2)
+    assert "120 labels ready" in fragment
+    pdf = viewer.get(f"/labels/jobs/{job_id}.pdf")
+    assert pdf.status_code == 200 and len(page_sizes_mm(pdf.data)) == 120
+    # Someone else's job is not visible.
+    assert client_for("operator").get(f"/labels/jobs/{job_id}.pdf").status_code == 404
+
+
+def test_admin_creates_a_template_and_a_broken_one_shows_its_error(client_for, stock):
+    admin = client_for("admin", htmx=True)
+    form = {"name": "Tiny", "object_types": ["part", "stockitem"], "width_mm": "40", "height_mm": "20",
+            "columns": "1", "rows": "1",
+            "body": "{{ barcode('qr', left=1, top=1, size=18) }}<div style=\"left:20mm; top:2mm\">{{ name }}</div>"}
+    response = admin.post("/labels/templates/new", data=form)
+    assert response.status_code == 200 and response.headers["HX-Redirect"].endswith("/edit")
+    tiny = db.session.execute(db.select(LabelTemplate).filter_by(name="Tiny")).scalar_one()
+    assert tiny.object_types == "part,stockitem" and not tiny.builtin
+    pdf = admin.get(f"/labels/print.pdf?type=part&id={stock['part'].id}&template={tiny.id}").data
+    assert page_sizes_mm(pdf) == [(40.0, 20.0)]
+
+    for body, message in (("{{ name ", "line 1"), ("{{ nosuchfield }}", "nosuchfield"),
+                          ("{{ ''.__class__.__mro__ }}", "unsafe"), ('<div style="color:red">x</div>', "unsupported style")):
+        broken = admin.post(f"/labels/templates/{tiny.id}/edit", data={**form, "body": body})
+        assert broken.status_code == 422, body
+        assert message in broken.get_data(as_text=True), body
+    db.session.expire_all()
+    assert "nosuchfield" not in db.session.get(LabelTemplate, tiny.id).body  # nothing half-saved
+
+
+def test_editor_is_for_admins_only(client_for, stock):
+    template_id = printing.templates_for()[0].id
+    for role in ("viewer", "operator"):
+        user = client_for(role)
+        assert user.get("/labels/templates/new").status_code == 403
+        assert user.get(f"/labels/templates/{template_id}/edit").status_code == 403
+        assert user.post(f"/labels/templates/{template_id}/duplicate").status_code == 403
+
+
+def test_builtins_are_read_only_but_can_be_duplicated(admin_client, stock):
+    builtin = printing.templates_for()[0]
+    page = admin_client.get(f"/labels/templates/{builtin.id}/edit").get_data(as_text=True)
+    assert "read-only" in page
+    assert admin_client.post(f"/labels/templates/{builtin.id}/delete").status_code == 400
+    response = admin_client.post(f"/labels/templates/{builtin.id}/duplicate")
+    assert response.status_code == 303
+    copy = db.session.execute(db.select(LabelTemplate).filter_by(name=f"Copy of {builtin.name}")).scalar_one()
+    assert copy.body == builtin.body and not copy.builtin
+    assert admin_client.post(f"/labels/templates/{copy.id}/delete").status_code == 303
+    assert db.session.get(LabelTemplate, copy.id) is None
+
+
+def test_stock_report_covers_sub_locations(viewer_client, stock, tmp_path):
+    page = viewer_client.get(f"/labels/reports/stock/{stock['shelf'].id}").get_data(as_text=True)
+    assert "Store / Shelf 1 / Bin 7" in page and "B10" in page and "B20" in page
+    assert "B30" not in page  # the workshop is not below the shelf
+    assert viewer_client.get("/labels/reports/stock/9999").status_code == 404
+    pdf = viewer_client.get(f"/labels/reports/stock/{stock['store'].id}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    (tmp_path / "r.pdf").write_bytes(pdf.data)
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(tmp_path / "r.pdf"), str(tmp_path / "r")], check=True)
+    png = next(tmp_path.glob("r-*.png")).read_bytes()
+    found = {d.text for d in decode(png)}
+    assert found == {internal_code("stockitem", item.id) for item in stock["items"][:2]}
+
+
+def test_pick_list_in_location_order(viewer_client, stock):
+    other, shelf_item, bin_item = stock["items"][2], stock["items"][0], stock["items"][1]
+    page = viewer_client.get(f"/labels/reports/picklist?id={other.id}&id={bin_item.id}&id={shelf_item.id}")
+    text = page.get_data(as_text=True)
+    assert text.index("B10") < text.index("B20") < text.index("B30")
+    assert viewer_client.get("/labels/reports/picklist?id=999").status_code == 400
+    pdf = viewer_client.get(f"/labels/reports/picklist.pdf?id={other.id}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
