@@ -14,8 +14,12 @@ BLUEPRINT_MODULES = (
     "blueprints.stock_items",
     "blueprints.companies",
     "blueprints.supplier_parts",
+    "blueprints.scan",
     "blueprints.admin",
     "blueprints.stock_actions",
+    "blueprints.barcode_images",
+    "blueprints.barcode_links",
+    "blueprints.labels",
     "blueprints.api",
 )
 
