@@ -16,7 +16,7 @@ barcode_cli = AppGroup("barcode", help="Resolve, parse, decode, render and gener
 def _read_data(data: str) -> str | bytes:
     """The DATA argument; `-` reads raw bytes from standard input."""
     if data == "-":
-        return click.get_binary_stream("stdin").read()
+        return sys.stdin.buffer.read()
     return data
 
 
@@ -113,7 +113,8 @@ def render_command(data: str, symbology: str, fmt: str, size: int | None, text: 
         output.write_bytes(image)
         click.echo(f"Wrote {output} ({len(image)} bytes).", err=True)
     else:
-        click.get_binary_stream("stdout").write(image)
+        sys.stdout.buffer.write(image)
+        sys.stdout.flush()
 
 
 @barcode_cli.command("generate")
