@@ -102,11 +102,14 @@ def _ask(plugin, scan: Scan) -> PluginResult | None:
 
 
 def _savepoint():
-    """A SAVEPOINT so a plugin's failed query cannot poison the caller's transaction (PostgreSQL)."""
+    """A SAVEPOINT so a plugin's failed query cannot abort the caller's transaction. Only PostgreSQL
+    needs one: a failed statement on SQLite leaves the transaction usable, so we save the round trips."""
     from flask import current_app, has_app_context
 
     if not has_app_context() or "sqlalchemy" not in current_app.extensions:
         return None
     from extensions import db
 
+    if db.session.get_bind().dialect.name == "sqlite":
+        return None
     return db.session.begin_nested()

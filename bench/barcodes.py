@@ -1,0 +1,198 @@
+"""Barcode engine numbers: resolve per plugin path at 1000 and 1000000 linked barcodes, decode on the
+corpus's 1280x720 frames, render per symbology. Prints; asserts nothing.
+
+Run: .venv/bin/python bench/barcodes.py [--links 1000,1000000] [--skip-decode] [--repeat 300]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "corpus" / "decode"
+OBJECTS = 1000
+
+
+def _median_ms(func, repeat: int) -> float:
+    func()  # warm caches and lazy imports
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def _seed(db) -> dict:
+    """Parts with GTINs, DigiKey supplier parts, locations and stock items."""
+    from barcodes.parsers.gs1 import gs1_check_ok
+    from models import Company, Part, StockItem, StockLocation, SupplierPart
+
+    digikey = Company(name="DigiKey")
+    db.session.add(digikey)
+    shelf = StockLocation(name="Shelf")
+    db.session.add(shelf)
+    parts = []
+    for i in range(OBJECTS):
+        body = f"590{i:09d}"
+        gtin = next(body + str(d) for d in range(10) if gs1_check_ok(body + str(d)))
+        parts.append(Part(name=f"Part {i}", gtin=gtin))
+    db.session.add_all(parts)
+    db.session.flush()
+    db.session.add_all(SupplierPart(part=p, supplier=digikey, sku=f"296-P{p.id}-ND", mpn=f"MPN{p.id}") for p in parts)
+    db.session.add_all(StockItem(part=p, location=shelf) for p in parts)
+    db.session.commit()
+    return {"part": parts[OBJECTS // 2], "shelf": shelf}
+
+
+def _add_links(db, start: int, stop: int) -> None:
+    """Bulk-insert linked barcodes with the engine's hash key, spread over the parts."""
+    from barcodes.links import barcode_hash
+    from barcodes.result import Scan
+
+    connection = db.session.connection()
+    batch = []
+    for i in range(start, stop):
+        data = f"EXT-{i:08d}"
+        batch.append({"h": barcode_hash(Scan(raw=b"", text=data)), "d": data, "o": i % OBJECTS + 1})
+        if len(batch) == 20000:
+            _insert(connection, batch)
+            batch = []
+    if batch:
+        _insert(connection, batch)
+    db.session.commit()
+    connection = db.session.connection()
+    connection.exec_driver_sql("ANALYZE")
+
+
+def _insert(connection, rows: list[dict]) -> None:
+    from sqlalchemy import text
+
+    connection.execute(text("INSERT INTO barcode (data_hash, data, object_type, object_id, created_at) "
+                            "VALUES (:h, :d, 'part', :o, CURRENT_TIMESTAMP)"), rows)
+
+
+def _one_request(app, db, resolve, data: str) -> None:
+    """One scan as a request makes it: fresh request context (settings read once), then rollback."""
+    with app.test_request_context():
+        resolve(data)
+        db.session.rollback()
+
+
+def _paths(things: dict, links: int) -> dict[str, str]:
+    from barcodes.internal import internal_code
+
+    part = things["part"]
+    return {
+        "internal": internal_code("part", part.id),
+        "inventree": json.dumps({"stocklocation": things["shelf"].id}),
+        "linked": f"EXT-{links // 2:08d}",
+        "supplier": f"[)>\x1e06\x1dP296-P{part.id}-ND\x1d1PMPN{part.id}\x1dQ5\x1e\x04",
+        "gs1": "\x1d01" + part.gtin.zfill(14) + "10LOT1",
+        "no match": "SOMETHING-NOBODY-LINKED",
+    }
+
+
+def bench_resolve(link_counts: list[int], repeat: int) -> None:
+    """Resolve time per plugin path for each count of linked barcodes."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from barcodes.resolver import resolve
+    from extensions import db
+
+    print("resolve: median ms per scan (all four built-in plugins asked every time)")
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"})
+        with app.app_context():
+            upgrade()
+            things = _seed(db)
+            have, rows = 0, {}
+            for count in sorted(link_counts):
+                started = time.perf_counter()
+                _add_links(db, have, count)
+                have = count
+                print(f"  inserted {count} linked barcodes in total ({time.perf_counter() - started:.1f} s)")
+                rows[count] = {}
+                for name, data in _paths(things, count).items():
+                    result = resolve(data)
+                    assert (result.status == "match") == (name != "no match"), (name, result)
+                    rows[count][name] = _median_ms(lambda data=data: _one_request(app, db, resolve, data), repeat)
+            plan = db.session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT * FROM barcode WHERE data_hash = ?", ("x",)).fetchall()
+            print(f"  linked lookup plan: {plan[0][-1]}")
+    counts = sorted(rows)
+    print("  path        " + "".join(f"{c:>12}" for c in counts) + "   ratio")
+    for name in rows[counts[0]]:
+        values = [rows[c][name] for c in counts]
+        ratio = values[-1] / values[0] if values[0] else 0
+        print(f"  {name:<12}" + "".join(f"{v:>12.3f}" for v in values) + f"   {ratio:.2f}x")
+
+
+def bench_decode() -> None:
+    """Median decode time on the 1280x720 frames (wall and CPU) and success counts."""
+    from barcodes.decode import decode
+
+    manifest = CORPUS / "manifest.json"
+    if not manifest.exists():
+        print(f"decode: corpus not found at {CORPUS}")
+        return
+    entries = json.loads(manifest.read_text())
+    walls, cpus, frames_ok, frames, total_ok = [], [], 0, 0, 0
+    for entry in entries:
+        data = (CORPUS / entry["file"]).read_bytes()
+        wall, cpu = time.perf_counter(), time.process_time()
+        texts = [d.text for d in decode(data)]
+        wall, cpu = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+        hit = entry["expected"] in texts
+        total_ok += hit
+        if (entry["w"], entry["h"]) == (1280, 720):
+            frames += 1
+            frames_ok += hit
+            walls.append(wall)
+            cpus.append(cpu)
+    print(f"decode: corpus {total_ok}/{len(entries)} decoded to the expected text")
+    print(f"  1280x720 frames: {frames_ok}/{frames} decoded; median {statistics.median(walls):.1f} ms wall, "
+          f"{statistics.median(cpus):.1f} ms CPU (wall includes waiting for a shared CPU)")
+
+
+def bench_render(repeat: int) -> None:
+    """Median render time per symbology and format, and segno for comparison."""
+    import io
+
+    import segno
+
+    from barcodes.render import render
+
+    print("render: median ms")
+    samples = {"qr": "SSP12345X", "datamatrix": "SSP12345X", "code128": "SSP12345X", "ean13": "5901234123457"}
+    for symbology, data in samples.items():
+        line = [f"{fmt} {_median_ms(lambda f=fmt: render(data, symbology, f), repeat):.2f}" for fmt in ("svg", "png")]
+        print(f"  {symbology:<11} " + "   ".join(line))
+
+    def segno_svg() -> None:
+        segno.make("SSP12345X", micro=False).save(io.BytesIO(), kind="svg", scale=4)
+    print(f"  (segno QR svg for comparison: {_median_ms(segno_svg, repeat):.2f})")
+
+
+def main() -> None:
+    """Parse options and run the three benchmarks."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--links", default="1000,1000000", help="comma-separated linked-barcode counts")
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--skip-decode", action="store_true")
+    args = parser.parse_args()
+    bench_resolve([int(c) for c in args.links.split(",")], args.repeat)
+    if not args.skip_decode:
+        bench_decode()
+    bench_render(min(args.repeat, 200))
+
+
+if __name__ == "__main__":
+    main()
