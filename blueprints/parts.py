@@ -1,11 +1,12 @@
 """Parts: list, detail (stock per location, supplier parts), create, edit, delete."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from blueprints.crud import Resource, register_crud
 from blueprints.forms.inventory import PartForm, set_location_choices
-from blueprints.listing import ListSpec
+from blueprints.listing import MAX_QUERY_LENGTH, ListSpec
+from blueprints.rendering import render
 from extensions import db
 from models import Part, StockItem
 from services.inventory import delete_part, part_stock_by_location, save_part
@@ -35,3 +36,11 @@ register_crud(bp, Resource(
     label="part", object_type="part", detail_context=part_context,
     prepare_form=lambda form, obj: set_location_choices(form.default_location_id),
 ))
+
+
+@bp.route("/options")
+def options():
+    """<option>s of parts matching what was typed into a part field (its datalist, via htmx)."""
+    q = (request.args.get("q") or request.args.get("part_id") or "").strip()[:MAX_QUERY_LENGTH]
+    parts = db.session.scalars(LISTING.filtered(q).order_by(Part.name, Part.id).limit(20)).all() if q else []
+    return render("parts/_options.html", parts=parts)

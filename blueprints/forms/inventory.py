@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from extensions import db
@@ -52,9 +54,11 @@ def set_supplier_choices(field: SelectField) -> None:
 
 
 def describe_part(field: IntegerField) -> None:
-    """Name the chosen part under its id field, so a prefilled id is readable."""
+    """Name the chosen part under its id field, and suggest parts (a datalist) as the user types."""
     part = db.session.get(Part, field.data) if isinstance(field.data, int) else None
-    field.description = f"Part {field.data}: {part}" if part else "The id of the part (see the part's page)."
+    field.description = f"Part {field.data}: {part}" if part else "Type a name or IPN and pick the part."
+    field.render_kw = {"list": f"{field.id}-options", "autocomplete": "off", "hx-get": url_for("parts.options"),
+                       "hx-trigger": "input changed delay:250ms", "hx-target": f"#{field.id}-options", "hx-swap": "innerHTML"}
 
 
 class PartForm(FlaskForm):
@@ -80,7 +84,7 @@ class LocationForm(FlaskForm):
 class StockItemForm(FlaskForm):
     """A stock item."""
 
-    part_id = IntegerField("Part", validators=[DataRequired(message="Choose a part.")])
+    part_id = IntegerField("Part", widget=TextInput(), validators=[DataRequired(message="Choose a part.")])
     location_id = optional_select("Location")
     quantity = QuantityField("Quantity", places=None, default=Decimal(1),
                              validators=[InputRequired(message="Enter a quantity."),
@@ -105,7 +109,7 @@ class CompanyForm(FlaskForm):
 class SupplierPartForm(FlaskForm):
     """A part as one supplier sells it."""
 
-    part_id = IntegerField("Part", validators=[DataRequired(message="Choose a part.")])
+    part_id = IntegerField("Part", widget=TextInput(), validators=[DataRequired(message="Choose a part.")])
     supplier_id = SelectField("Supplier", coerce=optional_int, validators=[DataRequired(message="Choose a supplier.")])
     sku = StringField("SKU", validators=[DataRequired(), Length(max=100)], description="The supplier's order code.")
     mpn = StringField("MPN", validators=[Length(max=100)], description="Manufacturer part number.")

@@ -36,3 +36,21 @@ def test_create_a_part_and_find_it_by_search_as_you_type(page, live_server):
     expect(results).not_to_contain_text("Resistor")
     assert page.evaluate("window.__sameDocument") is True
     expect(page).to_have_url(re.compile(r"/parts/\?q=e2e-35"))
+
+
+def test_the_stock_form_suggests_parts_while_typing(page, live_server):
+    app, base_url = live_server
+    with app.app_context():
+        part = Part(name="Flow test op-amp", ipn="E2E-358")
+        db.session.add_all([part, Part(name="Resistor 1k", ipn="R-001")])
+        db.session.commit()
+        part_id = part.id
+    page.goto(f"{base_url}/stock-items/new")
+    page.locator("input[name=part_id]").press_sequentially("e2e", delay=40)
+    expect(page.locator("#part_id-options option")).to_have_count(1)
+    assert page.locator("#part_id-options option").get_attribute("value") == str(part_id)
+    page.fill("input[name=part_id]", str(part_id))
+    page.fill("input[name=quantity]", "12")
+    page.click("form.crud-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/stock-items/\d+$"))
+    expect(page.locator("table.history")).to_contain_text("created")

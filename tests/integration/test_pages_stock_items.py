@@ -80,3 +80,13 @@ def test_deleting_a_stock_item_removes_its_history(operator_client):
     item_id = db.session.scalars(db.select(StockItem.id)).one()
     assert operator_client.post(f"/stock-items/{item_id}/delete").status_code == 303
     assert db.session.scalar(db.select(db.func.count()).select_from(StockTracking)) == 0
+
+
+def test_part_field_suggests_parts_as_you_type(operator_client, hx_client):
+    part, _ = setup_part()
+    html = operator_client.get("/stock-items/new").get_data(as_text=True)
+    assert 'list="part_id-options"' in html and 'hx-get="/parts/options"' in html
+    assert '<datalist id="part_id-options">' in html
+    options = hx_client.get("/parts/options?part_id=lm35").get_data(as_text=True)
+    assert f'<option value="{part.id}">IC-1 LM358</option>' in options
+    assert hx_client.get("/parts/options?part_id=zzz").get_data(as_text=True).strip() == ""
