@@ -175,3 +175,17 @@ def test_pick_list_in_location_order(viewer_client, stock):
     assert viewer_client.get("/labels/reports/picklist?id=999").status_code == 400
     pdf = viewer_client.get(f"/labels/reports/picklist.pdf?id={other.id}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_list_pages_print_the_ticked_rows(viewer_client, stock):
+    page = viewer_client.get("/stock-items/")
+    if page.status_code != 200:
+        pytest.skip("the stock list page is not there yet")
+    html = page.get_data(as_text=True)
+    assert 'formaction="/labels/print"' in html and 'formaction="/labels/reports/picklist"' in html
+    assert 'name="type" value="stockitem"' in html
+    ids = [item.id for item in stock["items"][:2]]
+    preview = viewer_client.get(f"/labels/print?type=stockitem&id={ids[0]}&id={ids[1]}&q=")
+    assert preview.status_code == 200 and preview.get_data(as_text=True).count('class="label-face"') == 2
+    empty = viewer_client.get("/labels/print?type=stockitem")
+    assert empty.status_code == 400 and "Choose what to print" in empty.get_data(as_text=True)
