@@ -1,9 +1,12 @@
 """Stock work by scanning: scan an item into a location, scan-in and count sessions, receive packages."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user
 
+import settings
 from barcodes.objects import web_url
 from blueprints.access import requires
 from blueprints.rendering import redirect_to, render
@@ -83,7 +86,7 @@ def _session_page(session: ScanSession, *, block: str | None = None, status: int
     rows = count.report(session) if session.kind == "count" else []
     last = undo.last_committed(session.location_id, session.user_id) if session.kind == "move" else None
     return render(SESSION_PAGE, block=block, status=status, session=session, outcome=outcome, error=error,
-                  counting=session.kind == "count",
+                  counting=session.kind == "count", webcam=settings.get("BARCODE_WEBCAM_SUPPORT"),
                   rows=rows, summary=count.summary(rows), fmt=count.fmt_quantity, web_url=web_url,
                   undoable=last is not None and last.id == session.id, location_name=location_name,
                   oob=bool(htmx) and block == "scan_result")
@@ -106,6 +109,25 @@ def session_scan(session_id: int):
         outcome = sessions.Outcome("error", "refused", str(error))
     status = 422 if outcome.level == "error" else 200
     return _session_page(session, block="scan_result", status=status, outcome=outcome)
+
+
+@bp.route("/sessions/<int:session_id>/scan-image", methods=["POST"])
+def session_scan_image(session_id: int):
+    """Stage the barcode in a camera frame; 204 when the frame shows nothing new."""
+    session = _session(session_id)
+    upload = request.files.get("image")
+    try:
+        text, outcome = sessions.stage_image(session, upload.read() if upload else b"", user_id=_uid(),
+                                             last_line=_int("last_line"), recent=request.form.get("recent", ""))
+    except StockError as error:
+        text, outcome = "", sessions.Outcome("error", "refused", str(error))
+    if outcome is None:
+        response = Response(status=204)
+    else:
+        status = 422 if outcome.level == "error" else 200
+        response = _session_page(session, block="scan_result", status=status, outcome=outcome)
+    response.headers["X-Scan-Text"] = quote(text, safe="")
+    return response
 
 
 @bp.route("/sessions/<int:session_id>/stage", methods=["POST"])

@@ -78,6 +78,24 @@ def stage_scan(session: ScanSession, raw: str, *, user_id: int | None, last_line
     return outcome
 
 
+def stage_image(session: ScanSession, image: bytes, *, user_id: int | None, last_line: int | None = None,
+                recent: str = "") -> tuple[str, Outcome | None]:
+    """Decode a camera frame and stage its first barcode; (text, None) when nothing new is in view."""
+    from barcodes.decode import ImageError, decode
+
+    require_open(session)
+    try:
+        found = decode(image)
+    except ImageError as error:
+        raise StockError(str(error)) from None
+    if not found:
+        return "", None
+    text = found[0].text
+    if text == recent:  # the same label still in view: staged already
+        return text, None
+    return text, stage_scan(session, text, user_id=user_id, last_line=last_line)
+
+
 def classify(session: ScanSession, result: ScanResult) -> Outcome:
     """Turn a resolved scan into a staged line or a message (the caller commits)."""
     if result.status == "error":

@@ -88,7 +88,73 @@
     const fresh = rows.filter((row) => !row.dataset.beeped);
     fresh.forEach((row) => { row.dataset.beeped = "1"; });
     if (fresh.length) beep(fresh[0].dataset.outcome);
+    document.querySelectorAll("[data-session-camera-box]").forEach(initCamera);
     focusInput(document);
+  }
+
+  // The camera in a session: a few frames a second go to data-image-url; what decodes is staged like a
+  // scan. The label still in view is sent as `recent` so it is staged once, until it leaves the picture.
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (err) { return ""; }
+  }
+
+  function initCamera(box) {
+    if (box.dataset.ready) return;
+    box.dataset.ready = "1";
+    const button = box.querySelector("[data-session-camera]");
+    const video = box.querySelector("[data-session-video]");
+    const note = box.querySelector("[data-camera-note]");
+    if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      button.hidden = true;
+      note.textContent = "The camera needs https (or localhost); the scanner and typing still work.";
+      return;
+    }
+    const canvas = document.createElement("canvas");
+    let stream = null;
+    let recent = "";
+
+    function stop() {
+      if (stream) stream.getTracks().forEach((track) => track.stop());
+      stream = null;
+      video.hidden = true;
+      button.setAttribute("aria-pressed", "false");
+    }
+
+    function later() { if (stream) setTimeout(sendFrame, 250); }
+
+    function sendFrame() {
+      if (!stream || document.hidden) return stop();
+      if (!video.videoWidth) return later();
+      const scale = Math.min(1, 1280 / Math.max(video.videoWidth, video.videoHeight));
+      canvas.width = Math.round(video.videoWidth * scale);
+      canvas.height = Math.round(video.videoHeight * scale);
+      canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob((blob) => {
+        const body = new FormData();
+        body.append("image", blob, "frame.jpg");
+        body.append("recent", recent);
+        const last = document.querySelector('input[name="last_line"]');
+        if (last) body.append("last_line", last.value);
+        fetch(box.dataset.imageUrl, { method: "POST", body: body, credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" } }).then((response) => {
+          recent = decodeURIComponent(response.headers.get("X-Scan-Text") || "");
+          if (response.status === 204) return null;
+          return response.text().then((html) => htmx.swap(box.dataset.target, html, { swapStyle: "afterbegin" }));
+        }).catch(() => { note.textContent = "The server did not answer; still trying\u2026"; }).finally(later);
+      }, "image/jpeg", 0.85);
+    }
+
+    button.addEventListener("click", () => {
+      if (stream) return stop();
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then((media) => {
+        stream = media;
+        video.srcObject = media;
+        video.hidden = false;
+        button.setAttribute("aria-pressed", "true");
+        note.textContent = "";
+        return video.play();
+      }).then(later).catch((err) => { stop(); note.textContent = "No camera: " + err.message; });
+    });
   }
 
   document.addEventListener("keydown", onKey, true);

@@ -146,3 +146,49 @@ def test_receive_a_digikey_bag_into_a_scanned_location_then_scan_it_again(page, 
     count = _db(application, lambda: db.session.scalar(
         db.select(db.func.count()).select_from(StockItem).where(StockItem.supplier_part_id.is_not(None))))
     assert count == 1
+
+
+def _camera_video(text: str, path) -> None:
+    """A fake-camera MJPEG file (JPEG frames back to back) showing one QR label on a desk."""
+    import io
+
+    from PIL import Image
+
+    from barcodes.render import render
+
+    label = Image.open(io.BytesIO(render(text, "qr", "png"))).convert("RGB")
+    label = label.resize((label.width * max(1, 300 // label.width), label.height * max(1, 300 // label.height)),
+                         Image.NEAREST)
+    scene = Image.new("RGB", (1280, 720), (120, 114, 106))
+    scene.paste(label, ((1280 - label.width) // 2, (720 - label.height) // 2))
+    with open(path, "wb") as out:
+        for _ in range(5):
+            frame = io.BytesIO()
+            scene.save(frame, "JPEG", quality=90)
+            out.write(frame.getvalue())
+
+
+def test_camera_scan_in_a_session_stages_the_label_once(playwright_instance, live_server, make_user, shop, tmp_path):
+    from tests.e2e.conftest import launch, sign_in
+
+    application, data = shop
+    _, base_url = live_server
+    video = tmp_path / "item.mjpeg"
+    _camera_video(data["item_codes"][0], video)
+    browser = launch(playwright_instance, ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                                           f"--use-file-for-fake-video-capture={video}"])
+    try:
+        page = browser.new_page()
+        sign_in(page, base_url, make_user("cam", "operator"))
+        page.goto(f"{base_url}/locations/{data['shelf_b']}")
+        page.get_by_role("button", name="Scan items in").click()
+        page.get_by_role("button", name="Camera").click()
+        page.wait_for_selector("#scan-feed li[data-kind=accepted]", timeout=15_000)
+        page.wait_for_timeout(1500)  # the label stays in view: it must not be staged again
+        assert page.locator("#scan-feed li").count() == 1
+        page.get_by_role("button", name="Camera").click()
+        page.get_by_role("button", name="Move 1 item here").click()
+        page.wait_for_selector("[data-session-status=committed]")
+    finally:
+        browser.close()
+    assert _db(application, lambda: db.session.get(StockItem, data["items"][0]).location_id) == data["shelf_b"]

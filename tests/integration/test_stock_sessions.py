@@ -172,3 +172,30 @@ def test_sessions_need_an_operator_and_their_owner(app, client_for, shop, users)
     db.session.commit()
     stranger = login(app.test_client(), "other")
     assert stranger.get(f"/stock/sessions/{session_id}").status_code == 403
+
+
+def test_camera_frames_stage_a_label_once_and_refuse_non_images(operator_client, shop):
+    import io
+
+    from PIL import Image
+
+    from barcodes.render import render
+
+    session_id = _start(operator_client, shop.shelf_b)
+    url = f"/stock/sessions/{session_id}/scan-image"
+    label = render(code(shop.items[0]), "qr", "png", size=8)
+    blank = io.BytesIO()
+    Image.new("RGB", (320, 240), "white").save(blank, "PNG")
+
+    def send(data: bytes, recent: str = ""):
+        return operator_client.post(url, data={"image": (io.BytesIO(data), "frame.png"), "recent": recent},
+                                    headers={"HX-Request": "true"}, content_type="multipart/form-data")
+
+    assert send(blank.getvalue()).status_code == 204
+    staged = send(label)
+    assert staged.status_code == 200 and 'data-kind="accepted"' in staged.get_data(as_text=True)
+    seen = staged.headers["X-Scan-Text"]
+    assert send(label, recent=seen).status_code == 204  # still in view: not staged twice
+    junk = send(b"not an image at all")
+    assert junk.status_code == 422 and 'data-outcome="error"' in junk.get_data(as_text=True)
+    assert len(db.session.get(ScanSession, session_id).lines) == 1
