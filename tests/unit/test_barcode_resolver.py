@@ -173,3 +173,35 @@ def test_resolve_never_raises_on_arbitrary_text_or_bytes(stock, raw):
     result = resolve(raw)
     assert result.status in ("match", "no_match", "error")
     assert result.status != "error" or result.message
+
+
+@pytest.mark.parametrize("path", ["internal", "inventree", "linked", "supplier", "mpn", "gs1", "none"])
+def test_every_plugin_path_uses_indexes_never_a_table_scan(app, stock, path):
+    """Capture every SELECT a resolve runs and ask SQLite for its plan: no SCAN of a big table."""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("query plans are checked on SQLite; PostgreSQL runs the same queries")
+    links.link("EXT-LINKED-1", "part", stock["opamp"].id)
+    db.session.commit()
+    data = {
+        "internal": internal_code("part", stock["opamp"].id), "inventree": "INV-SL%d" % stock["shelf"].id,
+        "linked": "EXT-LINKED-1", "supplier": DIGIKEY, "gs1": "5901234123457", "none": "NOTHING-HERE",
+        "mpn": "[)>\x1e06\x1dPNOT-A-SKU\x1d1PMC34063ADR\x1dQ1\x1e\x04",
+    }[path]
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        result = resolve(data)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert (result.status == "match") == (path != "none")
+    plans = [row[-1] for sql, params in statements
+             for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+    scans = [p for p in plans if p.startswith("SCAN") and "setting" not in p and "company" not in p]
+    assert statements and not scans, plans
