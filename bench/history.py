@@ -6,6 +6,7 @@ Prints numbers; asserts nothing. The database is a temporary SQLite file built b
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import random
 import sqlite3
@@ -106,31 +107,56 @@ def page_times(app, max_id: int) -> None:
         print(f"  {label:38s} {wall:8.2f} ms wall {cpu:8.2f} ms CPU  (HTTP {status})")
 
 
-def logging_cost(app, user_id: int, scans: int = 2000) -> None:
-    """Per-scan cost of record+commit, logging on vs off, each scan in its own request context."""
+def logging_cost(app, user_id: int, blocks: int = 20, block: int = 100) -> None:
+    """Per-scan cost of record+commit, logging on vs off, in alternating blocks of scans.
+
+    The log is held at capacity (MAX_NUM = the rows it has), so every 50th scan also prunes.
+    Each scan gets its own request context, as in production (settings are read once per request).
+    """
     import settings
     from barcodes.result import Match, Scan, ScanResult
+    from models import ScanLog
     from services import scanlog
 
     result = ScanResult(scan=Scan(raw=b"]C1SS-P-123", text="SS-P-123", aim_id="]C1", symbology="Code 128"),
                         status="match", matches=[Match("part", 123, "LM358", "/parts/123")], plugin="internal")
-    for on in (True, False, True, False):
+    with app.app_context():
+        newest = scanlog.newest_id()
+        oldest = db.session.scalar(db.select(db.func.min(ScanLog.id)))
+        settings.set_value("BARCODE_RESULTS_MAX_NUM", newest - oldest + 1)
+        db.session.commit()
+    samples: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    for number in range(blocks * 2):
+        on = number % 2 == 0
         with app.app_context():
             settings.set_value("BARCODE_STORE_RESULTS", on)
             db.session.commit()
-        samples = []
-        for _ in range(scans):
+        for _ in range(block):
             with app.test_request_context("/scan"):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 scanlog.record(source="wedge", user_id=user_id, raw=result.scan.raw, result=result,
                                action="navigate", response={"answer": "redirect", "url": "/parts/123"})
                 db.session.commit()
-                samples.append((time.perf_counter() - t0) * 1000)
+                samples[on].append(((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000))
                 db.session.remove()
-        samples.sort()
-        print(f"  logging {'on ' if on else 'off'}: mean {statistics.mean(samples):.3f} ms, "
-              f"median {statistics.median(samples):.3f} ms, p99 {samples[int(len(samples) * .99)]:.3f} ms "
-              f"per scan (record + commit, {scans} scans)")
+    for on in (True, False):
+        wall = sorted(w for w, _ in samples[on])
+        cpu = [c for _, c in samples[on]]
+        print(f"  logging {'on ' if on else 'off'}: mean {statistics.mean(wall):.3f} ms wall "
+              f"(median {statistics.median(wall):.3f}, p99 {wall[int(len(wall) * .99)]:.3f}), "
+              f"mean {statistics.mean(cpu):.3f} ms CPU per scan")
+    extra_wall = statistics.mean(w for w, _ in samples[True]) - statistics.mean(w for w, _ in samples[False])
+    extra_cpu = statistics.mean(c for _, c in samples[True]) - statistics.mean(c for _, c in samples[False])
+    print(f"  => logging adds {extra_wall:.3f} ms wall, {extra_cpu:.3f} ms CPU per scan "
+          f"({blocks * block} scans each way, alternating blocks of {block})")
+    with app.app_context():
+        timings = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            scanlog.prune(scanlog.PRUNE_BATCH)
+            db.session.commit()
+            timings.append((time.perf_counter() - t0) * 1000)
+        print(f"  one prune call at capacity (what every 50th scan adds): median {statistics.median(timings):.2f} ms")
 
 
 def main() -> None:
@@ -154,6 +180,8 @@ def main() -> None:
         db.session.commit()
         user_ids = [u.id for u in others]
         db.engine.dispose()
+    print(f"load average before the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores "
+          "(wall times stretch with other load; CPU times much less)")
     t0 = time.perf_counter()
     fill(path, args.rows, user_ids)
     print(f"filled {args.rows:,} rows in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.0f} MB) at {path}")
@@ -163,8 +191,10 @@ def main() -> None:
         max_id = scanlog.newest_id()
         print(f"scans page, server time (median, SQLite, {args.rows:,} rows):")
         page_times(app, max_id)
-        print("per-scan cost of logging (BARCODE_RESULTS_MAX_NUM 100000, so pruning runs on every 50th scan):")
-        logging_cost(app, user_ids[0])
+        db.engine.dispose()
+    print("per-scan cost of logging (SQLite file, WAL, synchronous=NORMAL):")
+    logging_cost(app, user_ids[0])
+    with app.app_context():
         db.engine.dispose()
     if not args.keep:
         for suffix in ("", "-wal", "-shm"):
