@@ -116,10 +116,11 @@ def parse_inventree(text: str) -> tuple[str, int] | None:
     if not isinstance(data, dict) or len(data) != 1:
         return None
     (key, value), = data.items()
+    key = key.lower()  # Caps Lock on a keyboard-wedge scanner
     if key not in OBJECT_TYPES:
         return None
     if isinstance(value, dict):  # older InvenTree labels: {"part": {"id": 12, ...}}
-        value = value.get("id")
+        value = value.get("id", value.get("ID"))
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return _checked(key, value)

@@ -78,7 +78,7 @@ def test_the_check_is_exhaustive_over_short_codes():
     ('{"stocklocation": 3}', ("stocklocation", 3)), ('{"supplierpart": 7}', ("supplierpart", 7)),
     ('{"part": {"id": 12, "name": "R"}}', ("part", 12)),
     ("INV-PA12", ("part", 12)), ("INV-SI5", ("stockitem", 5)), ("INV-SL3", ("stocklocation", 3)),
-    ("INV-SP7", ("supplierpart", 7)), ("inv-pa12", ("part", 12)),
+    ("INV-SP7", ("supplierpart", 7)), ("inv-pa12", ("part", 12)), ('{"PART": 12}', ("part", 12)),
 ])
 def test_inventree_labels(text, expected):
     assert parse_inventree(text) == expected
