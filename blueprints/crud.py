@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import wraps
 from typing import Any, Callable
 
 from flask import Blueprint, flash, request, url_for
@@ -66,26 +67,38 @@ def format_quantity(value) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
-def register_crud(bp: Blueprint, res: Resource) -> None:
-    """Add index, detail, create, edit and delete views for `res` to `bp`."""
-    template_dir = bp.name
-    bp.add_app_template_filter(format_quantity, "qty")
+class CrudViews:
+    """The five views of one area; each method is one endpoint of the area's blueprint."""
 
-    def context(**extra) -> dict:
-        return {"resource": res, "object_type": res.object_type, "bp_name": bp.name, **extra}
+    def __init__(self, bp: Blueprint, res: Resource):
+        self.bp, self.res = bp, res
 
-    def index():
+    def context(self, **extra) -> dict:
+        """What every template of the area gets."""
+        return {"resource": self.res, "object_type": self.res.object_type, "bp_name": self.bp.name, **extra}
+
+    def index(self):
         """The list: search, sort, pagination; htmx gets only the results block."""
-        page = paginate(res.listing, f"{bp.name}.index")
+        page = paginate(self.res.listing, f"{self.bp.name}.index")
         block = None if htmx.history_restore_request else "results"
-        return render(f"{template_dir}/index.html", block=block, **context(page=page, **res.list_context()))
+        return render(f"{self.bp.name}/index.html", block=block, **self.context(page=page, **self.res.list_context()))
 
-    def detail(id: int):
+    def detail(self, id: int):
         """One object's page."""
-        obj = db.get_or_404(res.model, id)
-        return render(f"{template_dir}/detail.html", **context(obj=obj, **res.detail_context(obj)))
+        obj = db.get_or_404(self.res.model, id)
+        return render(f"{self.bp.name}/detail.html", **self.context(obj=obj, **self.res.detail_context(obj)))
 
-    def form_view(obj):
+    def create(self):
+        """The new-object form (GET) and its submission (POST)."""
+        return self.form_view(None)
+
+    def edit(self, id: int):
+        """The edit form (GET) and its submission (POST)."""
+        return self.form_view(db.get_or_404(self.res.model, id))
+
+    def form_view(self, obj):
+        """Show the form; on a valid POST save through the service, else re-show it with messages (422)."""
+        res = self.res
         form = res.form(obj=obj, data=None if obj else res.prefill(request.args))
         res.prepare_form(form, obj)
         if form.validate_on_submit():
@@ -95,37 +108,44 @@ def register_crud(bp: Blueprint, res: Resource) -> None:
                 attach_errors(form, exc.errors)
             else:
                 flash(f"Saved {res.label} {saved}.", "success")
-                return redirect_to(url_for(f"{bp.name}.detail", id=saved.id))
+                return redirect_to(url_for(f"{self.bp.name}.detail", id=saved.id))
         status = 422 if request.method == "POST" else 200
-        return render(FORM_TEMPLATE, block="form", status=status, **context(form=form, obj=obj))
+        return render(FORM_TEMPLATE, block="form", status=status, **self.context(form=form, obj=obj))
 
-    @requires("operator")
-    def create():
-        """The new-object form (GET) and its submission (POST)."""
-        return form_view(None)
-
-    @requires("operator")
-    def edit(id: int):
-        """The edit form (GET) and its submission (POST)."""
-        return form_view(db.get_or_404(res.model, id))
-
-    @requires("operator")
-    def delete(id: int):
+    def delete(self, id: int):
         """Confirmation page (GET); POST deletes or explains why it cannot."""
-        obj = db.get_or_404(res.model, id)
-        if request.method == "POST":
-            label = str(obj)
-            try:
-                res.delete(obj)
-            except DeleteRefused as exc:
-                db.session.rollback()
-                return render(DELETE_TEMPLATE, status=409, **context(obj=obj, refused=str(exc)))
-            flash(f"Deleted {res.label} {label}.", "success")
-            return redirect_to(url_for(f"{bp.name}.index"))
-        return render(DELETE_TEMPLATE, **context(obj=obj, refused=None))
+        obj = db.get_or_404(self.res.model, id)
+        if request.method != "POST":
+            return render(DELETE_TEMPLATE, **self.context(obj=obj, refused=None))
+        label = str(obj)
+        try:
+            self.res.delete(obj)
+        except DeleteRefused as exc:
+            db.session.rollback()
+            return render(DELETE_TEMPLATE, status=409, **self.context(obj=obj, refused=str(exc)))
+        flash(f"Deleted {self.res.label} {label}.", "success")
+        return redirect_to(url_for(f"{self.bp.name}.index"))
 
-    bp.add_url_rule("/", "index", index)
-    bp.add_url_rule("/<int:id>", "detail", detail)
-    bp.add_url_rule("/new", "create", create, methods=["GET", "POST"])
-    bp.add_url_rule("/<int:id>/edit", "edit", edit, methods=["GET", "POST"])
-    bp.add_url_rule("/<int:id>/delete", "delete", delete, methods=["GET", "POST"])
+
+# endpoint, rule, methods, role needed even for GET (forms that change data need an operator)
+ROUTES = (
+    ("index", "/", ("GET",), None),
+    ("detail", "/<int:id>", ("GET",), None),
+    ("create", "/new", ("GET", "POST"), "operator"),
+    ("edit", "/<int:id>/edit", ("GET", "POST"), "operator"),
+    ("delete", "/<int:id>/delete", ("GET", "POST"), "operator"),
+)
+
+
+def register_crud(bp: Blueprint, res: Resource) -> CrudViews:
+    """Add index, detail, create, edit and delete views for `res` to `bp`."""
+    bp.add_app_template_filter(format_quantity, "qty")
+    views = CrudViews(bp, res)
+    for endpoint, rule, methods, role in ROUTES:
+        method = getattr(views, endpoint)
+        # A plain function per endpoint: the access guard reads attributes that bound methods cannot hold.
+        view = wraps(method)(lambda method=method, **kwargs: method(**kwargs))
+        if role:
+            view = requires(role)(view)
+        bp.add_url_rule(rule, endpoint, view, methods=list(methods))
+    return views

@@ -90,8 +90,8 @@ def _commit(obj) -> None:
         raise FieldErrors({"__all__": "Someone changed related data at the same time; check the form and save again."}) from None
 
 
-def _save(obj, data: dict[str, Any], checks) -> Any:
-    """Apply `data` to `obj`, run the model's checks, and commit or raise FieldErrors."""
+def _apply(obj, data: dict[str, Any], checks) -> Any:
+    """Apply `data` to `obj` after the model's checks and the unique checks, or raise FieldErrors."""
     data = _clean(data)
     errors = checks(obj, data) if checks else {}
     if errors:
@@ -105,6 +105,13 @@ def _save(obj, data: dict[str, Any], checks) -> Any:
         raise FieldErrors(errors)
     if obj.id is None:
         db.session.add(obj)
+    return obj
+
+
+def _save(obj, data: dict[str, Any], checks=None) -> Any:
+    """Apply `data` to `obj` and commit, or raise FieldErrors with nothing saved."""
+    obj = _apply(obj, data, checks)
+    _commit(obj)
     return obj
 
 
@@ -123,9 +130,7 @@ def _part_checks(part: Part, data: dict) -> dict[str, str]:
 
 def save_part(part: Part | None, data: dict[str, Any]) -> Part:
     """Create (part=None) or update a part."""
-    part = _save(part or Part(), data, _part_checks)
-    _commit(part)
-    return part
+    return _save(part or Part(), data, _part_checks)
 
 
 def would_create_cycle(location: StockLocation, parent_id: int | None) -> bool:
@@ -151,9 +156,7 @@ def _location_checks(location: StockLocation, data: dict) -> dict[str, str]:
 
 def save_location(location: StockLocation | None, data: dict[str, Any]) -> StockLocation:
     """Create or update a location, refusing cycles in the tree."""
-    location = _save(location or StockLocation(), data, _location_checks)
-    _commit(location)
-    return location
+    return _save(location or StockLocation(), data, _location_checks)
 
 
 def _stock_checks(item: StockItem, data: dict) -> dict[str, str]:
@@ -175,7 +178,7 @@ def save_stock_item(item: StockItem | None, data: dict[str, Any], user_id: int |
     creating = item is None
     item = item or StockItem()
     before = {key: getattr(item, key) for key in data}
-    item = _save(item, data, _stock_checks)
+    item = _apply(item, data, _stock_checks)
     changed = sorted(k for k in data if before[k] != getattr(item, k))
     if creating or changed:
         item.tracking.append(StockTracking(
@@ -189,9 +192,7 @@ def save_stock_item(item: StockItem | None, data: dict[str, Any], user_id: int |
 
 def save_company(company: Company | None, data: dict[str, Any]) -> Company:
     """Create or update a company (names are unique)."""
-    company = _save(company or Company(), data, None)
-    _commit(company)
-    return company
+    return _save(company or Company(), data)
 
 
 def _supplier_part_checks(supplier_part: SupplierPart, data: dict) -> dict[str, str]:
@@ -207,9 +208,7 @@ def _supplier_part_checks(supplier_part: SupplierPart, data: dict) -> dict[str, 
 
 def save_supplier_part(supplier_part: SupplierPart | None, data: dict[str, Any]) -> SupplierPart:
     """Create or update a supplier part (SKU unique per supplier)."""
-    supplier_part = _save(supplier_part or SupplierPart(), data, _supplier_part_checks)
-    _commit(supplier_part)
-    return supplier_part
+    return _save(supplier_part or SupplierPart(), data, _supplier_part_checks)
 
 
 def _count(model, *where) -> int:
