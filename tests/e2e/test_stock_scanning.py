@@ -51,7 +51,7 @@ def test_scan_one_item_into_a_location(page, live_server, shop):
     _wedge(page, data["bin_1_code"])
     page.wait_for_selector(".outcome.accepted")
     assert "Store / Shelf A / Bin 1" in page.inner_text("#move-result")
-    assert page.evaluate("document.body.dataset.lastBeep") == "accepted"
+    page.wait_for_function("document.body.dataset.lastBeep === 'accepted'")
     assert _db(application, lambda: db.session.get(StockItem, item_id).location_id) == data["bin_1"]
     _wedge(page, data["resistor_code"])  # a part, not a location
     page.wait_for_selector(".outcome.error")
@@ -142,7 +142,7 @@ def test_receive_a_digikey_bag_into_a_scanned_location_then_scan_it_again(page, 
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-already]")
     assert "Already received" in page.inner_text("[data-already]")
-    assert page.evaluate("document.body.dataset.lastBeep") == "warning"
+    page.wait_for_function("document.body.dataset.lastBeep === 'warning'")
     count = _db(application, lambda: db.session.scalar(
         db.select(db.func.count()).select_from(StockItem).where(StockItem.supplier_part_id.is_not(None))))
     assert count == 1
@@ -192,3 +192,21 @@ def test_camera_scan_in_a_session_stages_the_label_once(playwright_instance, liv
     finally:
         browser.close()
     assert _db(application, lambda: db.session.get(StockItem, data["items"][0]).location_id) == data["shelf_b"]
+
+
+def test_the_scan_dialog_offers_receive_for_a_supplier_label(page, live_server, shop):
+    application, data = shop
+    _, base_url = live_server
+    page.goto(f"{base_url}/")
+    page.get_by_role("button", name="Scan barcode").click()
+    page.wait_for_selector("#scan-dialog-input:focus")
+    page.keyboard.type(DIGIKEY, delay=WEDGE_DELAY_MS)
+    page.keyboard.press("Enter")
+    page.locator("[data-choice=receive]").click()
+    page.wait_for_selector("#location:focus")
+    assert page.input_value("#quantity") == "10"
+    _wedge(page, data["shelf_a_code"])
+    page.wait_for_selector("[data-received]")
+    located = _db(application, lambda: db.session.execute(
+        db.select(StockItem.location_id).where(StockItem.supplier_part_id.is_not(None))).scalar_one())
+    assert located == data["shelf_a"]
