@@ -149,6 +149,16 @@ def logging_cost(app, user_id: int, blocks: int = 20, block: int = 100) -> None:
     extra_cpu = statistics.mean(c for _, c in samples[True]) - statistics.mean(c for _, c in samples[False])
     print(f"  => logging adds {extra_wall:.3f} ms wall, {extra_cpu:.3f} ms CPU per scan "
           f"({blocks * block} scans each way, alternating blocks of {block})")
+    with app.test_request_context("/"):
+        from sqlalchemy import text
+
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(1000):
+            db.session.execute(text("SELECT 1"))
+        db.session.commit()
+        print(f"  for scale, one trivial statement (SELECT 1 through the session): "
+              f"{time.perf_counter() - t0:.3f} ms wall, {time.process_time() - c0:.3f} ms CPU")
+    raw_sqlite_insert(app)
     with app.app_context():
         timings = []
         for _ in range(20):
@@ -157,6 +167,23 @@ def logging_cost(app, user_id: int, blocks: int = 20, block: int = 100) -> None:
             db.session.commit()
             timings.append((time.perf_counter() - t0) * 1000)
         print(f"  one prune call at capacity (what every 50th scan adds): median {statistics.median(timings):.2f} ms")
+
+
+def raw_sqlite_insert(app, n: int = 500) -> None:
+    """For scale: the same row inserted and committed with plain sqlite3 (no SQLAlchemy)."""
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA synchronous=NORMAL")
+    t0, c0 = time.perf_counter(), time.process_time()
+    for _ in range(n):
+        con.execute("BEGIN")
+        con.execute("INSERT INTO scan_log (created_at, source, raw, data, symbology, aim_id, plugin, result, "
+                    "object_type, action, parsed, response, duration_ms) VALUES (datetime('now'), 'wedge', "
+                    "x'5d4331', 'SS-P-123', '', '', 'internal', 'match', 'part', 'navigate', '', '{}', 1.0)")
+        con.execute("COMMIT")
+    print(f"  for scale, plain sqlite3 insert + commit of one row: {(time.perf_counter() - t0) / n * 1000:.3f} ms wall, "
+          f"{(time.process_time() - c0) / n * 1000:.3f} ms CPU")
+    con.close()
 
 
 def main() -> None:
