@@ -51,88 +51,112 @@ def _seed(db) -> dict:
     return {"part": parts[OBJECTS // 2], "shelf": shelf}
 
 
-def _add_links(db, start: int, stop: int) -> None:
-    """Bulk-insert linked barcodes with the engine's hash key, spread over the parts."""
+def _add_links(db_path: str, count: int) -> None:
+    """Bulk-insert `count` linked barcodes with the engine's hash key, in hash order (sequential
+    index appends), through a raw connection with syncing off: a throwaway database."""
+    import sqlite3
+
     from barcodes.links import barcode_hash
     from barcodes.result import Scan
 
-    connection = db.session.connection()
-    batch = []
-    for i in range(start, stop):
-        data = f"EXT-{i:08d}"
-        batch.append({"h": barcode_hash(Scan(raw=b"", text=data)), "d": data, "o": i % OBJECTS + 1})
-        if len(batch) == 20000:
-            _insert(connection, batch)
-            batch = []
-    if batch:
-        _insert(connection, batch)
-    db.session.commit()
-    connection = db.session.connection()
-    connection.exec_driver_sql("ANALYZE")
-
-
-def _insert(connection, rows: list[dict]) -> None:
-    from sqlalchemy import text
-
-    connection.execute(text("INSERT INTO barcode (data_hash, data, object_type, object_id, created_at) "
-                            "VALUES (:h, :d, 'part', :o, CURRENT_TIMESTAMP)"), rows)
-
-
-def _one_request(app, db, resolve, data: str) -> None:
-    """One scan as a request makes it: fresh request context (settings read once), then rollback."""
-    with app.test_request_context():
-        resolve(data)
-        db.session.rollback()
+    rows = sorted((barcode_hash(Scan(raw=b"", text=f"EXT-{i:08d}")), f"EXT-{i:08d}", i % OBJECTS + 1)
+                  for i in range(count))
+    connection = sqlite3.connect(db_path)
+    connection.execute("PRAGMA synchronous=OFF")
+    with connection:
+        connection.executemany("INSERT INTO barcode (data_hash, data, object_type, object_id, created_at) "
+                               "VALUES (?, ?, 'part', ?, CURRENT_TIMESTAMP)", rows)
+    connection.execute("ANALYZE")
+    connection.close()
 
 
 def _paths(things: dict, links: int) -> dict[str, str]:
     from barcodes.internal import internal_code
 
-    part = things["part"]
+    part_id, gtin = things["part_id"], things["gtin"]
     return {
-        "internal": internal_code("part", part.id),
-        "inventree": json.dumps({"stocklocation": things["shelf"].id}),
+        "internal": internal_code("part", part_id, "SS"),
+        "inventree": json.dumps({"stocklocation": things["shelf_id"]}),
         "linked": f"EXT-{links // 2:08d}",
-        "supplier": f"[)>\x1e06\x1dP296-P{part.id}-ND\x1d1PMPN{part.id}\x1dQ5\x1e\x04",
-        "gs1": "\x1d01" + part.gtin.zfill(14) + "10LOT1",
+        "supplier": f"[)>\x1e06\x1dP296-P{part_id}-ND\x1d1PMPN{part_id}\x1dQ5\x1e\x04",
+        "gs1": "\x1d01" + gtin.zfill(14) + "10LOT1",
         "no match": "SOMETHING-NOBODY-LINKED",
     }
 
 
-def bench_resolve(link_counts: list[int], repeat: int) -> None:
-    """Resolve time per plugin path for each count of linked barcodes."""
+def _build(tmp: str, count: int):
+    """A migrated, seeded database with `count` linked barcodes, and its app."""
     from flask_migrate import upgrade
 
     from app import create_app
+    from extensions import db
+
+    path = f"{tmp}/bench-{count}.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        seeded = _seed(db)
+        things = {"part_id": seeded["part"].id, "gtin": seeded["part"].gtin, "shelf_id": seeded["shelf"].id}
+        db.engine.dispose()
+    started = time.perf_counter()
+    _add_links(path, count)
+    print(f"  {count} linked barcodes inserted in {time.perf_counter() - started:.1f} s")
+    return app, things
+
+
+def _time_batch(app, data: str, batch: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU ms of `batch` scans, each in its own request context as a request makes it."""
     from barcodes.resolver import resolve
     from extensions import db
 
-    print("resolve: median ms per scan (all four built-in plugins asked every time)")
+    walls, cpus = [], []
+    with app.app_context():
+        for _ in range(batch):
+            wall, cpu = time.perf_counter(), time.process_time()
+            with app.test_request_context():
+                resolve(data)
+                db.session.rollback()
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+    return walls, cpus
+
+
+def bench_resolve(link_counts: list[int], repeat: int) -> None:
+    """Resolve time per plugin path for each count of linked barcodes, measured interleaved."""
+    from barcodes.resolver import resolve
+    from extensions import db
+
+    print("resolve: median ms per scan, wall / CPU (every enabled plugin is asked; batches of the "
+          "databases interleaved so machine load hits them alike)")
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"})
-        with app.app_context():
-            upgrade()
-            things = _seed(db)
-            have, rows = 0, {}
-            for count in sorted(link_counts):
-                started = time.perf_counter()
-                _add_links(db, have, count)
-                have = count
-                print(f"  inserted {count} linked barcodes in total ({time.perf_counter() - started:.1f} s)")
-                rows[count] = {}
+        built = {count: _build(tmp, count) for count in sorted(link_counts)}
+        for count, (app, things) in built.items():
+            with app.app_context():
                 for name, data in _paths(things, count).items():
-                    result = resolve(data)
-                    assert (result.status == "match") == (name != "no match"), (name, result)
-                    rows[count][name] = _median_ms(lambda data=data: _one_request(app, db, resolve, data), repeat)
-            plan = db.session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN SELECT * FROM barcode WHERE data_hash = ?", ("x",)).fetchall()
-            print(f"  linked lookup plan: {plan[0][-1]}")
-    counts = sorted(rows)
-    print("  path        " + "".join(f"{c:>12}" for c in counts) + "   ratio")
-    for name in rows[counts[0]]:
-        values = [rows[c][name] for c in counts]
-        ratio = values[-1] / values[0] if values[0] else 0
-        print(f"  {name:<12}" + "".join(f"{v:>12.3f}" for v in values) + f"   {ratio:.2f}x")
+                    assert (resolve(data).status == "match") == (name != "no match"), name
+                if count == max(built):
+                    plan = db.session.connection().exec_driver_sql(
+                        "EXPLAIN QUERY PLAN SELECT * FROM barcode WHERE data_hash = ?", ("x",)).fetchall()
+                    print(f"  linked lookup plan: {plan[0][-1]}")
+        samples = {count: {} for count in built}
+        names = list(_paths(next(iter(built.values()))[1], 2))
+        for _round in range(max(1, repeat // 20)):
+            for name in names:
+                for count, (app, things) in built.items():
+                    walls, cpus = _time_batch(app, _paths(things, count)[name], 20)
+                    entry = samples[count].setdefault(name, ([], []))
+                    entry[0].extend(walls)
+                    entry[1].extend(cpus)
+    counts = sorted(built)
+    print("  path        " + "".join(f"{c:>18}" for c in counts) + "   ratio (wall, CPU)")
+    for name in names:
+        cells, ratios = "", []
+        for count in counts:
+            wall, cpu = (statistics.median(v) for v in samples[count][name])
+            cells += f"{wall:>10.2f} /{cpu:>6.2f}"
+            ratios.append((wall, cpu))
+        first, last = ratios[0], ratios[-1]
+        print(f"  {name:<12}{cells}   {last[0] / first[0]:.2f}x, {last[1] / first[1]:.2f}x")
 
 
 def bench_decode() -> None:
