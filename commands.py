@@ -10,6 +10,7 @@ COMMAND_MODULES = (
     "cli.users",
     "cli.bootstrap",
     "cli.demo",
+    "cli.tls",
     "cli.ops",
     "cli.barcode",
     "cli.scans",

@@ -9,3 +9,14 @@ timeout = 120  # long label batches stream, but keep a ceiling
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# `make run HTTPS=1`: serve https with a self-signed certificate made on first use (cli/tls.py), so
+# phones on the LAN may use the live camera.
+if os.environ.get("HTTPS", "") in ("1", "true", "yes"):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from cli.tls import ensure_certificate
+
+    certfile, keyfile = (str(p) for p in ensure_certificate(Path(__file__).resolve().parent / "instance"))

@@ -14,6 +14,7 @@ BLUEPRINT_MODULES = (
     "blueprints.stock_items",
     "blueprints.companies",
     "blueprints.supplier_parts",
+    "blueprints.scan",
     "blueprints.admin",
     "blueprints.stock_actions",
     "blueprints.barcode_images",

@@ -1,0 +1,126 @@
+"""Scanning in the web UI: the resolver endpoint, image scans and the scanner check page.
+
+Scanning to navigate is a read-only lookup, so a viewer may do it: the POSTs here are marked
+`requires("viewer")`. Anything that changes data after a scan (link, move, receive) lives elsewhere
+and stays operator-only.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, make_response, request
+from flask_login import current_user
+
+import settings
+from blueprints.access import requires
+from blueprints.rendering import redirect_to, render
+from extensions import db, htmx
+from services import scanning
+
+bp = Blueprint("scan", __name__, url_prefix="/scan")
+
+DISABLED_MESSAGE = "Barcode scanning is turned off on this server (setting BARCODE_ENABLE)."
+# A few codes to scan while setting a scanner up: (symbology, title, data). The punctuation line
+# shows a keyboard-layout mismatch at once; the ECIA one shows whether GS/RS/EOT arrive.
+TEST_CODES = (
+    ("code128", "Plain text", "SHELFSCAN-TEST-0123"),
+    ("qr", "Every US key", "yzYZ -_=+[]{};:'\",.<>/?\\|`~!@#$%^&*()"),
+    ("datamatrix", "Separators (GS, RS, EOT)", "[)>\x1e06\x1dPSHELF-TEST\x1d1PCHECK-1\x1dQ1\x1e\x04"),
+)
+
+
+@bp.before_request
+def _scanning_enabled():
+    """Answer every scan URL with a clear 404 while scanning is switched off."""
+    if not settings.get("BARCODE_ENABLE"):
+        if htmx:
+            return make_response(f'<p class="scan-error" role="alert">{DISABLED_MESSAGE}</p>', 404)
+        abort(404, description=DISABLED_MESSAGE)
+    return None
+
+
+@bp.app_context_processor
+def scan_context():
+    """Expose the scan settings the navbar button, the dialog and the scripts need."""
+
+    def scan_ui() -> dict:
+        if "scan" not in current_app.blueprints:
+            return {"enabled": False}
+        return {
+            "enabled": bool(settings.get("BARCODE_ENABLE")),
+            "webcam": bool(settings.get("BARCODE_WEBCAM_SUPPORT")),
+            "delay": settings.get("BARCODE_INPUT_DELAY"),
+            "layout": settings.get("BARCODE_SCANNER_LAYOUT"),
+            "gs_substitute": settings.get("BARCODE_GS_SUBSTITUTE"),
+        }
+
+    return {"scan_ui": scan_ui, "scan_visible": scanning.visible_parts}
+
+
+def _answer(outcome: scanning.ScanOutcome):
+    """A redirect for one match, otherwise the result page or, for htmx, its result block."""
+    if outcome.answer == "redirect":
+        response = redirect_to(outcome.url)
+    else:
+        response = render("scan/result.html", block="result", status=outcome.status_code, outcome=outcome)
+    response.headers["X-Scan-Result"] = outcome.answer
+    return response
+
+
+def _may_receive() -> bool:
+    return current_user.has_role("operator")
+
+
+@bp.get("")
+def page():
+    """The scan form as a page of its own (the navbar button without JavaScript)."""
+    return render("scan/index.html")
+
+
+@bp.post("")
+@requires("viewer")
+def submit():
+    """Resolve a scanned barcode (form field `barcode`, `source`) and go to what it names."""
+    outcome = scanning.scan_text(request.form.get("barcode", ""), source=request.form.get("source", "dialog"),
+                                 user_id=current_user.id, may_receive=_may_receive())
+    return _answer(outcome)
+
+
+@bp.post("/image")
+@requires("viewer")
+def submit_image():
+    """Decode an uploaded image (field `image`) or camera frame and resolve what it shows."""
+    upload = request.files.get("image")
+    data = upload.read() if upload else b""
+    if not data:
+        outcome = scanning.ScanOutcome("error", message="Choose a photo of a barcode first.")
+    else:
+        outcome = scanning.scan_image(data, source=request.form.get("source", "photo"),
+                                      user_id=current_user.id, may_receive=_may_receive())
+    return _answer(outcome)
+
+
+@bp.get("/check")
+def check():
+    """Scanner setup help: the last scan key by key, and a test sheet to scan."""
+    from models import ScanLog
+
+    last = db.session.execute(
+        db.select(ScanLog).filter_by(user_id=current_user.id).order_by(ScanLog.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    last_text = last.raw.decode("utf-8", "replace") if last else ""
+    return render("scan/check.html", last=last, last_parts=scanning.visible_parts(last_text),
+                  test_codes=[(i, title, data) for i, (_, title, data) in enumerate(TEST_CODES)])
+
+
+@bp.get("/check/code/<int:index>.svg")
+def check_code(index: int):
+    """One barcode of the test sheet, rendered by the engine as SVG."""
+    from barcodes.render import render as render_barcode
+
+    if index >= len(TEST_CODES):
+        abort(404, description="No such test code.")
+    symbology, _, data = TEST_CODES[index]
+    image = render_barcode(data, symbology, "svg")
+    body = image.encode() if isinstance(image, str) else image
+    response = Response(body, mimetype="image/svg+xml")
+    response.cache_control.max_age = 3600
+    return response

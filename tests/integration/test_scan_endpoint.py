@@ -1,0 +1,163 @@
+"""POST /scan and /scan/image through the real engine: redirects, no-match, errors, the scan log."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from extensions import db
+
+
+@pytest.fixture
+def part(app):
+    """One part, committed."""
+    from models import Part
+
+    made = Part(name="Resistor 10k", ipn="R-10K")
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def _code(part) -> str:
+    from barcodes.internal import internal_code
+
+    return internal_code("part", part.id)
+
+
+def _label_png(text: str, symbology: str = "qr") -> bytes:
+    """A rendered label as PNG bytes, as the engine prints it."""
+    from barcodes.render import render
+
+    image = render(text, symbology, "png")
+    return image if isinstance(image, bytes) else image.encode()
+
+
+def _scan_logs():
+    from models import ScanLog
+
+    return db.session.execute(db.select(ScanLog).order_by(ScanLog.id)).scalars().all()
+
+
+def test_htmx_scan_of_one_match_redirects_to_the_object(hx_client, part):
+    response = hx_client.post("/scan", data={"barcode": _code(part), "source": "wedge"})
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == f"/parts/{part.id}"
+    assert "HX-Request" in response.headers["Vary"]
+    [log] = _scan_logs()
+    assert (log.source, log.result, log.object_type, log.object_id) == ("wedge", "match", "part", part.id)
+    assert log.action == "navigate" and log.duration_ms > 0
+
+
+def test_scan_without_javascript_gets_a_303(operator_client, part):
+    response = operator_client.post("/scan", data={"barcode": _code(part), "source": "dialog"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/parts/{part.id}")
+
+
+def test_viewer_may_scan_to_navigate(client_for, part):
+    viewer = client_for("viewer", htmx=True)
+    response = viewer.post("/scan", data={"barcode": _code(part), "source": "dialog"})
+    assert response.headers["HX-Redirect"] == f"/parts/{part.id}"
+
+
+def test_no_match_shows_the_data_escaped_with_visible_separators(hx_client):
+    response = hx_client.post("/scan", data={"barcode": "<script>alert(1)</script>\x1dX", "source": "dialog"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["X-Scan-Result"] == "no_match"
+    assert "No match found for barcode" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "\u241d" in html and "\x1d" not in html
+    assert "<html" not in html  # a fragment, not a page
+    assert _scan_logs()[0].result == "no_match"
+
+
+def test_no_match_without_javascript_is_a_full_page(operator_client):
+    response = operator_client.post("/scan", data={"barcode": "NOTHING-HERE-42"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" in html
+    assert "No match found for barcode" in html and "NOTHING-HERE-42" in html
+
+
+@pytest.mark.parametrize("barcode, message", [("", "empty"), ("   ", "empty"), ("A" * 5000, "too long")])
+def test_bad_input_is_a_422_with_its_message(hx_client, barcode, message):
+    response = hx_client.post("/scan", data={"barcode": barcode, "source": "dialog"})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _scan_logs()[-1].result == "error"
+
+
+def test_photo_of_a_label_redirects_to_the_object(hx_client, part):
+    png = _label_png(_code(part))
+    response = hx_client.post("/scan/image", data={"image": (io.BytesIO(png), "label.png"), "source": "photo"},
+                              content_type="multipart/form-data")
+    assert response.headers["HX-Redirect"] == f"/parts/{part.id}"
+    [log] = _scan_logs()
+    assert (log.source, log.object_id) == ("photo", part.id)
+
+
+def test_image_without_a_barcode_says_so(hx_client):
+    blank = io.BytesIO()
+    Image.new("RGB", (640, 480), (250, 250, 250)).save(blank, "JPEG")
+    blank.seek(0)
+    response = hx_client.post("/scan/image", data={"image": (blank, "blank.jpg"), "source": "camera"},
+                              content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert response.headers["X-Scan-Result"] == "nothing"
+    assert "No barcode found in this image" in response.get_data(as_text=True)
+    assert _scan_logs() == []  # an empty camera frame is not a scan
+
+
+def test_a_file_that_is_not_an_image_gets_a_clear_error(hx_client):
+    response = hx_client.post("/scan/image", data={"image": (io.BytesIO(b"%PDF-1.4 not a photo"), "x.pdf"),
+                                                   "source": "photo"}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.headers["X-Scan-Result"] == "error"
+    assert "image" in response.get_data(as_text=True).lower()
+
+
+def test_image_upload_without_a_file_asks_for_one(hx_client):
+    response = hx_client.post("/scan/image", data={"source": "photo"}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Choose a photo" in response.get_data(as_text=True)
+
+
+def test_scan_posts_need_a_csrf_token(app, client_for, part):
+    viewer = client_for("viewer")
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = viewer.post("/scan", data={"barcode": _code(part)})
+    assert response.status_code == 400
+
+
+def test_scanning_switched_off_hides_the_icon_and_404s(app, client_for, part):
+    import settings
+
+    viewer = client_for("viewer")
+    assert 'aria-label="Scan barcode"' in viewer.get("/").get_data(as_text=True)
+    settings.set_value("BARCODE_ENABLE", False)
+    db.session.commit()
+    home = viewer.get("/").get_data(as_text=True)
+    assert 'aria-label="Scan barcode"' not in home and "scan-dialog" not in home
+    for method, url in (("POST", "/scan"), ("POST", "/scan/image"), ("GET", "/scan/check"), ("GET", "/scan")):
+        response = viewer.open(url, method=method, data={"barcode": _code(part)})
+        assert response.status_code == 404, url
+        assert "BARCODE_ENABLE" in response.get_data(as_text=True)
+
+
+def test_scan_page_works_without_javascript(viewer_client):
+    html = viewer_client.get("/scan").get_data(as_text=True)
+    assert 'name="barcode"' in html and 'name="csrf_token"' in html
+    assert "Take or upload a photo" in html and 'accept="image/*"' in html and "capture" in html
+
+
+def test_dialog_carries_the_scanner_settings(app, viewer_client):
+    import settings
+
+    settings.set_value("BARCODE_INPUT_DELAY", 35)
+    settings.set_value("BARCODE_SCANNER_LAYOUT", "host")
+    db.session.commit()
+    html = viewer_client.get("/").get_data(as_text=True)
+    assert 'data-input-delay="35"' in html and 'data-layout="host"' in html
+    assert "js/scanner.js" in html and "<script>" not in html
