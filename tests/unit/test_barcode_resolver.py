@@ -205,3 +205,31 @@ def test_every_plugin_path_uses_indexes_never_a_table_scan(app, stock, path):
              for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
     scans = [p for p in plans if p.startswith("SCAN") and "setting" not in p and "company" not in p]
     assert statements and not scans, plans
+
+
+def test_entry_point_plugins_are_loaded_and_broken_ones_skipped(app, tmp_path, monkeypatch, caplog):
+    """A real installed distribution (a dist-info on sys.path) registering two plugins, one broken."""
+    import importlib
+    import sys
+
+    (tmp_path / "acme_shelfscan.py").write_text(
+        "from barcodes.result import Match, PluginResult\n"
+        "class AcmePlugin:\n"
+        "    name = 'acme'\n"
+        "    description = 'ACME pallet labels'\n"
+        "    def scan(self, scan):\n"
+        "        if scan.text.startswith('ACME-'):\n"
+        "            return PluginResult(matches=[Match('part', 1, 'Acme', '/parts/1')], format='acme')\n"
+        "        return None\n")
+    dist = tmp_path / "acme_shelfscan-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-shelfscan\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[shelfscan.barcode_plugins]\nacme = acme_shelfscan:AcmePlugin\nbroken = acme_shelfscan:Missing\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    registry = build_registry(app)
+    sys.modules.pop("acme_shelfscan", None)
+    assert "acme" in registry.names() and "broken" in caplog.text
+    result = resolve("ACME-7", registry=registry)
+    assert result.plugin == "acme" and result.match.title == "Acme"
