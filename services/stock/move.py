@@ -136,6 +136,8 @@ def _transfer_line(line) -> tuple[int, Decimal | None]:
     """(pk, quantity or None) from one transfer line, or StockError."""
     if not isinstance(line, dict) or not isinstance(line.get("pk"), int) or isinstance(line.get("pk"), bool):
         raise StockError('Each item needs an integer "pk".')
+    if not 0 < line["pk"] < 2**63:
+        raise StockError(f'Unknown stock item {line["pk"]}.')
     quantity = line.get("quantity")
     if quantity is None:
         return line["pk"], None

@@ -50,6 +50,7 @@ def test_transfer_moves_whole_items_and_splits_a_quantity(client, shop, headers)
     ([{"pk": 1, "quantity": 100000}], "Only 100"),
     ([{"pk": 1, "quantity": "lots"}], "not a number"),
     ([{"pk": 999}], "Unknown stock item"),
+    ([{"pk": 2**70}], "Unknown stock item"),
     ([{"pk": 1}, {"pk": 1}], "twice"),
     ([], "non-empty"),
 ])
