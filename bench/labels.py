@@ -4,6 +4,7 @@ Run: .venv/bin/python bench/labels.py [count]
 """
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -33,8 +34,12 @@ def main(count: int = 1000) -> None:
                                for i in range(count))
             db.session.commit()
             ids = list(db.session.execute(db.select(StockItem.id)).scalars())
-            print(f"{count} stock-item labels, one PDF each template (ReportLab, vector barcodes):")
-            for template in printing.templates_for("stockitem"):
+            templates = printing.templates_for("stockitem")
+            for template in templates:  # warm up: imports, font registration, compiled templates
+                printing.build_pdf(template, "stockitem", ids[:5])
+            print(f"{count} stock-item labels, one PDF each template (ReportLab, vector barcodes); "
+                  f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores:")
+            for template in templates:
                 started, cpu = time.perf_counter(), time.process_time()
                 pdf = printing.build_pdf(template, "stockitem", ids)
                 pdf_s, pdf_cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from services.labels.sandbox import LabelTemplateError
@@ -66,7 +67,21 @@ def parse_style(style: str) -> dict[str, str]:
     return declarations
 
 
-def _apply(box: Box, css: dict[str, str], label_w: float, label_h: float) -> None:
+def _apply(box: Box, style: str, label_w: float, label_h: float) -> None:
+    """Set a box's geometry and text style from its inline style (parsed once per distinct style)."""
+    for name, value in _style_values(style, label_w, label_h):
+        setattr(box, name, value)
+
+
+@lru_cache(maxsize=512)
+def _style_values(style: str, label_w: float, label_h: float) -> tuple[tuple[str, object], ...]:
+    box = Box("", 0, 0, 0, 0)
+    _compute(box, parse_style(style), label_w, label_h)
+    return tuple((name, getattr(box, name)) for name in ("left", "top", "width", "height", "font_size", "bold",
+                                                         "family", "align", "line_height"))
+
+
+def _compute(box: Box, css: dict[str, str], label_w: float, label_h: float) -> None:
     box.left = length_mm(css.get("left", "0mm"), "left")
     box.top = length_mm(css.get("top", "0mm"), "top")
     box.width = length_mm(css["width"], "width") if "width" in css else label_w - box.left
@@ -117,7 +132,7 @@ class _Parser(HTMLParser):
             self._barcode(attrs)
         elif tag in TEXT_TAGS:
             self.open = Box("text", 0, 0, 0, 0)
-            _apply(self.open, parse_style(attrs.get("style") or ""), *self.size)
+            _apply(self.open, attrs.get("style") or "", *self.size)
         else:
             raise LabelTemplateError(f"<{tag}> is not a label box; use <div style=...> for text and barcode() for codes")
 
@@ -146,7 +161,7 @@ class _Parser(HTMLParser):
         if symbology not in SYMBOLOGIES or not value:
             raise LabelTemplateError("images other than barcode() are not supported on labels")
         box = Box("barcode", 0, 0, 0, 0, symbology=symbology, data=value)
-        _apply(box, parse_style(attrs.get("style") or ""), *self.size)
+        _apply(box, attrs.get("style") or "", *self.size)
         self.boxes.append(box)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import re
+
 import zxingcpp
 
 SYMBOLOGIES = ("qr", "datamatrix", "code128")
@@ -17,6 +19,7 @@ _FORMATS = {
     "datamatrix": zxingcpp.BarcodeFormat.DataMatrix,
     "code128": zxingcpp.BarcodeFormat.Code128,
 }
+_DARK = re.compile(rb"[\x00-\x7f]+")  # runs of dark pixels (zxing-cpp writes 0 for dark, 255 for light)
 # Quiet zone in modules that a label must leave free around the symbol (ISO minimums).
 QUIET_ZONE = {"qr": 4, "datamatrix": 1, "code128": 10}
 
@@ -57,12 +60,5 @@ def symbol(data: str, symbology: str = "qr") -> Symbol:
     runs = []
     for row in range(rows):
         line = pixels[row * width:(row + 1) * width]
-        start = None
-        for col in range(width + 1):
-            dark = col < width and line[col] < 128
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                runs.append((row, start, col - start))
-                start = None
+        runs.extend((row, dark.start(), dark.end() - dark.start()) for dark in _DARK.finditer(line))
     return Symbol(symbology, width, rows, tuple(runs))
