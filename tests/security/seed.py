@@ -7,17 +7,17 @@ from extensions import db
 from models import Barcode, Company, Part, ScanLog, StockItem, StockLocation, SupplierPart
 
 
-def seed_one_of_everything(user, text: str = "Sample") -> dict:
+def seed_one_of_everything(user, text: str = "Sample", url: str | None = None) -> dict:
     """Create a location, part, company, supplier part, stock item, linked barcode and scan-log row."""
     location = StockLocation(name=f"{text} shelf", description=f"{text} location description")
     part = Part(name=f"{text} part", ipn=f"{text}-IPN"[:100], description=f"{text} part description",
                 units=text[:20], default_location=location)
     company = Company(name=f"{text} supplier"[:100], description=f"{text} company description",
-                      website="https://example.com/", is_manufacturer=True)
+                      website=url or "https://example.com/", is_manufacturer=True)
     db.session.add_all([location, part, company])
     db.session.flush()
     supplier_part = SupplierPart(part=part, supplier=company, sku=f"{text}-SKU"[:100], mpn=f"{text}-MPN"[:100],
-                                 manufacturer_name=f"{text} maker"[:100], link="https://example.com/p")
+                                 manufacturer_name=f"{text} maker"[:100], link=url or "https://example.com/p")
     db.session.add(supplier_part)
     db.session.flush()
     item = StockItem(part=part, location=location, supplier_part=supplier_part, quantity=Decimal(3),

@@ -136,3 +136,17 @@ def test_sign_in_starts_a_fresh_session(app, users):
     with client.session_transaction() as session:
         assert "planted" not in session
 
+
+
+def test_htmx_sign_in_answers_fragments_for_errors_and_lockout(client, users):
+    """The login form posts with htmx: errors and the lockout come back as the form, never a 500."""
+    hx = {"HX-Request": "true"}
+    wrong = client.post("/login", data={"username": "viewer", "password": WRONG}, headers=hx)
+    assert wrong.status_code == 422
+    body = wrong.get_data(as_text=True)
+    assert "Unknown username or wrong password." in body and "<html" not in body
+    for _ in range(4):
+        client.post("/login", data={"username": "viewer", "password": WRONG}, headers=hx)
+    locked = client.post("/login", data={"username": "viewer", "password": PASSWORD}, headers=hx)
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.get_data(as_text=True)
