@@ -13,11 +13,6 @@ from tests.integration.test_stock_data import DIGIKEY, MOUSER, make_store
 
 @pytest.fixture
 def shop(app):
-    # Until the API blueprint is listed in BLUEPRINT_MODULES, register it here (before any request).
-    if "api" not in app.blueprints:
-        from importlib import import_module
-
-        app.register_blueprint(import_module("blueprints.api").bp)
     return make_store(item_count=3)
 
 
