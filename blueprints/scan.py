@@ -65,6 +65,13 @@ def _answer(outcome: scanning.ScanOutcome):
     return response
 
 
+@bp.errorhandler(413)
+def _too_large(error):
+    """A scan or photo over the upload limit gets the same swappable error answer as bad input."""
+    mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    return _answer(scanning.ScanOutcome("error", message=f"That is too much data for one scan (photos up to {mb} MB)."))
+
+
 def _may_receive() -> bool:
     return current_user.has_role("operator")
 

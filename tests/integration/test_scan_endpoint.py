@@ -118,6 +118,15 @@ def test_a_file_that_is_not_an_image_gets_a_clear_error(hx_client):
     assert "image" in response.get_data(as_text=True).lower()
 
 
+def test_an_oversized_photo_gets_a_swappable_error(app, hx_client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    big = io.BytesIO(b"\xff" * (2 * 1024 * 1024))
+    response = hx_client.post("/scan/image", data={"image": (big, "huge.jpg"), "source": "photo"},
+                              content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "too much data" in response.get_data(as_text=True)
+
+
 def test_image_upload_without_a_file_asks_for_one(hx_client):
     response = hx_client.post("/scan/image", data={"source": "photo"}, content_type="multipart/form-data")
     assert response.status_code == 422
