@@ -99,3 +99,16 @@ def test_without_an_engine_registry_the_page_says_so(app, admin_client):
     app.extensions["barcode_registry"] = None
     assert "has not registered any plugins" in admin_client.get("/admin/plugins").get_data(as_text=True)
     assert admin_client.post("/admin/plugins/gs1/toggle").status_code == 404
+
+
+def test_the_engines_own_registry_follows_the_page(app, admin_client):
+    registry = app.extensions["barcode_registry"]
+    names = [p.name for p in registry.all()]
+    assert len(names) >= 2
+    html = admin_client.get("/admin/plugins").get_data(as_text=True)
+    assert _names_on_page(html) == names
+    admin_client.post(f"/admin/plugins/{names[1]}/move", data={"direction": "up"})
+    admin_client.post(f"/admin/plugins/{names[0]}/toggle")
+    with app.test_request_context():
+        assert [p.name for p in registry.all()][:2] == [names[1], names[0]]
+        assert names[0] not in [p.name for p in registry.active()]
