@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, request, 
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from blueprints.access import requires
@@ -29,7 +30,7 @@ class TemplateForm(FlaskForm):
     """A label template as admins edit it."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=100)])
-    object_types = SelectMultipleField("For", choices=list(TYPE_LABELS.items()), validators=[DataRequired()],
+    object_types = SelectMultipleField("For", choices=[SelectChoice(key, label) for key, label in TYPE_LABELS.items()], validators=[DataRequired()],
                                        widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
     width_mm = DecimalField("Label width (mm)", places=2, validators=[DataRequired(), NumberRange(5, 500)])
     height_mm = DecimalField("Label height (mm)", places=2, validators=[DataRequired(), NumberRange(5, 500)])
