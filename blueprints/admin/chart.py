@@ -38,7 +38,8 @@ def bar_chart(days: list[tuple[dt.date, int, int]]) -> dict:
         bars.append(Bar(day, x, round(bar_w, 1), matches, misses,
                         HEIGHT - BOTTOM - height(matches), height(matches),
                         HEIGHT - BOTTOM - height(misses), height(misses)))
-    labels = [b for i, b in enumerate(bars) if i % 7 == 0 or i == len(bars) - 1]
+    # A label every week, counted back from today so the newest day is always labelled.
+    labels = [b for i, b in enumerate(bars) if (len(bars) - 1 - i) % 7 == 0]
     return {"bars": bars, "labels": labels, "top": top, "width": WIDTH, "height": HEIGHT,
             "left": LEFT, "base": HEIGHT - BOTTOM, "top_y": TOP, "slot": slot,
             "matches": sum(b.matches for b in bars), "misses": sum(b.misses for b in bars)}

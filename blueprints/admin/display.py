@@ -19,8 +19,10 @@ def visible(text: str | None, limit: int | None = None) -> Markup:
     for ch in text[:limit] if cut else text:
         code = ord(ch)
         if code in _PICTURES:
-            name = _NAMES.get(code, f"0x{code:02X}")
-            parts.append(Markup('<span class="ctl" title="{}">{}</span>').format(name, _PICTURES[code]))
+            # The name is spelled out too: not every font has the Control Pictures block.
+            name = _NAMES.get(code, f"{code:02X}")
+            parts.append(Markup('<span class="ctl" title="{} (0x{:02X})">{}<small>{}</small></span>')
+                         .format(name, code, _PICTURES[code], name))
         elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
             parts.append(Markup('<span class="ctl" title="byte that is not UTF-8">[{:02X}]</span>').format(code - 0xDC00))
         elif code in _INVISIBLE or 0x80 <= code < 0xA0 or 0xD800 <= code <= 0xDFFF:

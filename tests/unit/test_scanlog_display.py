@@ -10,9 +10,9 @@ from services.scanlog import ScanFilter, storable
 
 def test_separators_become_control_pictures_with_names():
     html = str(visible("01\x1d10\x1e\x04"))
-    assert '<span class="ctl" title="GS">\u241d</span>' in html
-    assert '<span class="ctl" title="RS">\u241e</span>' in html
-    assert '<span class="ctl" title="EOT">\u2404</span>' in html
+    assert '<span class="ctl" title="GS (0x1D)">\u241d<small>GS</small></span>' in html
+    assert '<span class="ctl" title="RS (0x1E)">\u241e<small>RS</small></span>' in html
+    assert '<span class="ctl" title="EOT (0x04)">\u2404<small>EOT</small></span>' in html
 
 
 def test_markup_is_escaped_and_bidi_marks_are_named():
