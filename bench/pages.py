@@ -7,6 +7,7 @@ times each URL through app.test_client(): a few warm-up requests, then the media
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -41,18 +42,23 @@ def build_app(parts: int, directory: str):
     return app, time.perf_counter() - started
 
 
-def median_ms(client, url: str, runs: int, headers: dict | None = None) -> float:
-    """Median wall time of GET url in milliseconds, after warm-up."""
-    times = []
+def median_ms(client, url: str, runs: int, headers: dict | None = None) -> tuple[float, float]:
+    """Median wall time and median CPU time of GET url in milliseconds, after warm-up.
+
+    CPU time (this process) is printed too because on a busy shared machine the wall time mostly
+    measures waiting for a core.
+    """
+    wall, cpu = [], []
     for n in range(WARMUP + runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, headers=headers or {})
-        elapsed = time.perf_counter() - started
+        elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
         if n >= WARMUP:
-            times.append(elapsed * 1000)
-    return statistics.median(times)
+            wall.append(elapsed * 1000)
+            cpu.append(elapsed_cpu * 1000)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
@@ -79,8 +85,11 @@ def main() -> None:
             (f"part list, last page {pages}, sorted by -ipn", f"/parts/?sort=-ipn&page={pages}", None),
         ]
         print(f"{total} parts; seed-demo took {seed_seconds:.1f} s; median of {args.runs} runs after {WARMUP} warm-up")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print("     wall       cpu")
         for label, url, headers in cases:
-            print(f"  {median_ms(client, url, args.runs, headers):7.1f} ms  {label}  [{url}]")
+            wall, cpu = median_ms(client, url, args.runs, headers)
+            print(f"  {wall:7.1f} ms {cpu:7.1f} ms  {label}  [{url}]")
         with app.app_context():
             db.engine.dispose()
 
