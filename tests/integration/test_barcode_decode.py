@@ -84,3 +84,15 @@ def test_an_image_without_a_barcode_gives_an_empty_list():
     out = io.BytesIO()
     Image.new("RGB", (320, 240), (200, 180, 160)).save(out, "PNG")
     assert decode(out.getvalue()) == []
+
+
+@pytest.mark.parametrize("kind", ["PDF417", "Aztec", "QRCode", "Code39"])
+def test_other_symbologies_zxing_reads_are_decoded_too(kind):
+    import zxingcpp
+
+    symbol = zxingcpp.create_barcode("SHELF-0042", getattr(zxingcpp.BarcodeFormat, kind))
+    pixels = memoryview(zxingcpp.write_barcode_to_image(symbol, scale=4))
+    image = Image.frombytes("L", (pixels.shape[1], pixels.shape[0]), pixels.tobytes())
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    assert [d.text for d in decode(out.getvalue())] == ["SHELF-0042"]
