@@ -52,12 +52,12 @@ def scan_answer(raw: str, result: ScanResult) -> tuple[dict, int]:
     if result.fields:
         base["fields"] = json.loads(json.dumps(result.fields, default=str))
     match = result.match
-    row = serializers.get_object(match.object_type, match.object_id) if match else None
-    if row is None:
+    instance = serializers.find_serialized(match.object_type, match.object_id) if match else None
+    if instance is None:
         message = "No match found for barcode data" if result.status != "error" else (result.message or "Error")
         return {"error": message, **base}, 400
     detail = serializers.reference(match.object_type, match.object_id)
-    detail["instance"] = serializers.serialize(match.object_type, row)
+    detail["instance"] = instance
     return {match.object_type: detail, "success": "Match found for barcode data", **base}, 200
 
 

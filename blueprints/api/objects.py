@@ -14,10 +14,10 @@ MAX_SEARCH = 200
 
 
 def _detail(object_type: str, pk: int):
-    row = serializers.get_object(object_type, pk)
-    if row is None:
+    found = serializers.find_serialized(object_type, pk)
+    if found is None:
         raise ApiError(404, {"detail": "No matching object found."})
-    return jsonify(serializers.serialize(object_type, row))
+    return jsonify(found)
 
 
 def _like(term: str) -> str:

@@ -27,7 +27,8 @@ def _json(schema: dict, description: str) -> dict:
 def _errors(*codes: int) -> dict:
     """The error answers an operation can give, all JSON."""
     text = {400: "Invalid input", 401: "Missing or bad credentials", 403: "Role too low or CSRF failure",
-            404: "No such object", 405: "Method not allowed", 413: "Body over 1 MB"}
+            404: "No such object", 405: "Method not allowed", 413: "Body over 1 MB",
+            429: "Too many failed sign-ins; see Retry-After"}
     return {str(code): _json(_ref("Error"), text[code]) for code in codes}
 
 
@@ -167,7 +168,7 @@ def _barcode_paths() -> dict:
 
 def _user_paths() -> dict:
     token_op = _operation("Create an API token (HTTP Basic)", {"200": _json(_ref("Token"), "The new token")},
-                          security=BASIC_OR_TOKEN, errors=(400, 401, 403),
+                          security=BASIC_OR_TOKEN, errors=(400, 401, 403, 429),
                           params=[_query("name", {"type": "string", "maxLength": 100}, "Token name")])
     return {
         "/api/": {"get": {"summary": "Server details", "security": [],
@@ -177,7 +178,7 @@ def _user_paths() -> dict:
         "/api/user/token/": {"get": token_op},
         "/api/user/me/token/": {"get": token_op},
         "/api/user/me/": {"get": _operation("The caller", {"200": _json(_ref("User"), "User")},
-                                            security=BASIC_OR_TOKEN)},
+                                            security=BASIC_OR_TOKEN, errors=(401, 403, 429))},
     }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable
 
+from sqlalchemy import and_
+
 from barcodes import objects
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, SupplierPart
@@ -101,6 +103,17 @@ SERIALIZERS = {"part": part, "stockitem": stock_item, "stocklocation": stock_loc
 def serialize(object_type: str, row) -> dict[str, Any]:
     """One object, with its linked barcode hash."""
     return SERIALIZERS[object_type](row, barcode_hashes(object_type, [row.id]).get(row.id, ""))
+
+
+def find_serialized(object_type: str, pk: int) -> dict[str, Any] | None:
+    """One object by pk, serialized with its linked barcode hash, in one query; None when missing."""
+    model = objects.kind(object_type).model
+    linked = and_(Barcode.object_type == object_type, Barcode.object_id == model.id)
+    row = db.session.execute(
+        db.select(model, Barcode.data_hash).outerjoin(Barcode, linked).where(model.id == pk)
+        .order_by(Barcode.id.desc()).limit(1)
+    ).first()
+    return None if row is None else SERIALIZERS[object_type](row[0], row[1] or "")
 
 
 def serialize_many(object_type: str, rows: list) -> list[dict[str, Any]]:

@@ -143,3 +143,11 @@ def test_tokens_service_refuses_bad_names_and_past_expiry(users):
         tokens.create(users["viewer"], "   ")
     with pytest.raises(tokens.TokenError):
         tokens.create(users["viewer"], "old", expires_at=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+
+
+def test_guessing_passwords_over_basic_auth_is_throttled_with_json(client, users):
+    statuses = [client.get("/api/user/token/", auth=("operator", f"guess-{n}")).status_code for n in range(30)]
+    assert 429 in statuses and set(statuses) <= {401, 429}
+    locked = client.get("/api/user/token/", auth=("operator", PASSWORD))
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert locked.headers["Content-Type"] == "application/json" and locked.get_json()["detail"]

@@ -1,0 +1,211 @@
+"""API scan throughput against a bare Flask JSON endpoint under the same gunicorn settings.
+
+Starts the app under gunicorn (2 sync workers, gunicorn.conf.py) on a fresh SQLite database with a
+small inventory, a linked barcode and an API token; starts a bare Flask app answering a JSON POST
+under the very same gunicorn command; then loads each from a second process (wrk when installed,
+else a small asyncio client) with 16 connections for 15 s per scenario: internal-code scans,
+linked-code scans and no-match scans against the app, and the bare endpoint. Every app scan is a
+real scan: token lookup, resolve, scan-log row, commit. Prints requests/s, p50/p99 and the ratio to
+the bare endpoint (goal: >= 40% of its throughput, p99 < 15 ms).
+
+    .venv/bin/python bench/api_load.py                    # 16 connections, 15 s per scenario
+    .venv/bin/python bench/api_load.py --duration 5 --connections 8
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.serving import app_env, fetch, flask, free_port  # noqa: E402
+
+WORKERS = 2
+GOAL_RATIO, GOAL_P99_MS = 0.40, 15.0
+BARE_APP = '''
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.post("/api/barcode/")
+def scan():
+    """Parse the JSON body and answer JSON: the floor any Flask JSON endpoint pays."""
+    return jsonify(barcode_data=request.get_json()["barcode"], error="No match found for barcode data"), 400
+'''
+
+
+def prepare_database(url: str) -> dict:
+    """Migrate, then add a user, a small inventory, a linked barcode and a token; returns the codes."""
+    flask(url, "db", "upgrade")
+    os.environ["DATABASE_URL"] = url
+    from app import create_app
+    from barcodes import links
+    from barcodes.internal import internal_code
+    from extensions import db
+    from models import User
+    from tests.api_fixtures import make_inventory, token_for
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        user = User(username="bench", role="operator")
+        user.set_password("bench-password-123")
+        db.session.add(user)
+        db.session.commit()
+        ids = make_inventory()
+        links.link("4006381333931", "stockitem", ids["stockitem"], user.id)
+        db.session.commit()
+        codes = {"token": token_for(user, "bench"), "internal": internal_code("part", ids["part"]),
+                 "linked": "4006381333931", "no-match": "NOT-A-KNOWN-CODE-123"}
+        db.engine.dispose()
+    return codes
+
+
+def start_gunicorn(target: str, url: str, log: Path, extra_path: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """gunicorn with the project's config and 2 workers, for the app or the bare endpoint."""
+    port = free_port()
+    env = app_env(url, WEB_CONCURRENCY=str(WORKERS))
+    if extra_path:
+        env["PYTHONPATH"] = str(extra_path)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", target],
+        cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited; see {log}")
+        try:
+            urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/api/barcode/", data=b"{}",
+                                                          method="POST"), timeout=2)
+        except urllib.error.HTTPError:
+            return process, port  # any HTTP answer means it is serving
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(f"gunicorn did not start; see {log}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a gunicorn we started (its own process group)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def check_answer(port: int, body: bytes, headers: dict, expected: int) -> None:
+    """One request first, so the bench measures the answer it claims to (match, no match)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/barcode/", data=body, method="POST",
+                                     headers=headers)
+    try:
+        status = urllib.request.urlopen(request, timeout=10).status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != expected:
+        raise RuntimeError(f"expected {expected}, got {status} for {body!r}")
+
+
+def run_wrk(port: int, body: bytes, headers: dict, connections: int, seconds: int, workdir: Path) -> dict:
+    """Load with wrk; returns requests/s, p50, p99 (ms) and socket errors."""
+    script = workdir / "post.lua"
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body.decode())}"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    script.write_text("\n".join(lines) + "\n")
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+                           f"http://127.0.0.1:{port}/api/barcode/"], capture_output=True, text=True, check=True)
+    out = done.stdout
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": latency("50"), "p99": latency("99"), "errors": errors.group(1) if errors else "none"}
+
+
+async def _asyncio_load(port: int, body: bytes, headers: dict, connections: int, seconds: int) -> dict:
+    latencies, failures = [], 0
+    deadline = time.monotonic() + seconds
+
+    async def client():
+        nonlocal failures
+        while time.monotonic() < deadline:
+            try:
+                answer = await fetch(port, "POST", "/api/barcode/", headers, body)
+                latencies.append(answer.seconds)
+            except OSError:
+                failures += 1
+
+    await asyncio.gather(*(client() for _ in range(connections)))
+    ordered = sorted(latencies)
+    pick = lambda p: 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))]  # noqa: E731
+    return {"rps": len(ordered) / seconds, "p50": pick(0.50), "p99": pick(0.99), "errors": str(failures)}
+
+
+def load(port: int, body: bytes, headers: dict, connections: int, seconds: int, workdir: Path) -> dict:
+    """Load one endpoint with wrk, or with the asyncio client when wrk is not installed."""
+    if shutil.which("wrk"):
+        return run_wrk(port, body, headers, connections, seconds, workdir)
+    return asyncio.run(_asyncio_load(port, body, headers, connections, seconds))
+
+
+def main() -> None:
+    """Run the four scenarios and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds per scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="api_load_"))
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    codes = prepare_database(url)
+    (workdir / "bare_api.py").write_text(BARE_APP)
+    app_server, app_port = start_gunicorn("app:create_app()", url, workdir / "app.log")
+    bare_server, bare_port = start_gunicorn("bare_api:app", url, workdir / "bare.log", extra_path=workdir)
+    json_headers = {"Content-Type": "application/json"}
+    token_headers = {**json_headers, "Authorization": f"Token {codes['token']}"}
+    scenarios = [("bare Flask JSON", bare_port, "no-match", json_headers, 400),
+                 ("internal code", app_port, "internal", token_headers, 200),
+                 ("linked code", app_port, "linked", token_headers, 200),
+                 ("no match", app_port, "no-match", token_headers, 400)]
+    results = {}
+    try:
+        for name, port, code, headers, expected in scenarios:
+            body = json.dumps({"barcode": codes[code]}).encode()
+            check_answer(port, body, headers, expected)
+            results[name] = load(port, body, headers, args.connections, args.duration, workdir)
+    finally:
+        stop(app_server)
+        stop(bare_server)
+    tool = "wrk" if shutil.which("wrk") else "asyncio client"
+    print(f"POST /api/barcode/, gunicorn {WORKERS} sync workers, SQLite, {args.connections} connections, "
+          f"{args.duration} s each, {tool}, {os.cpu_count()} CPUs")
+    print(f"{'scenario':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}  socket errors")
+    bare = results["bare Flask JSON"]["rps"]
+    for name, row in results.items():
+        print(f"{name:18} {row['rps']:8.0f} {row['p50']:8.2f} {row['p99']:8.2f} {row['rps'] / bare:8.0%}  {row['errors']}")
+    worst = min(row["rps"] for name, row in results.items() if name != "bare Flask JSON")
+    worst_p99 = max(row["p99"] for name, row in results.items() if name != "bare Flask JSON")
+    print(f"goal >= {GOAL_RATIO:.0%} of bare and p99 < {GOAL_P99_MS} ms: worst {worst / bare:.0%}, "
+          f"p99 {worst_p99:.2f} ms -> {'met' if worst / bare >= GOAL_RATIO and worst_p99 < GOAL_P99_MS else 'NOT met'}")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
