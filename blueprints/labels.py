@@ -173,6 +173,25 @@ def _save(form: TemplateForm, template: LabelTemplate | None):
                   type_labels=TYPE_LABELS)
 
 
+@bp.route("/templates/preview", methods=["POST"])
+@requires("admin")
+def preview_template():
+    """The editor's unsaved template drawn for each type it fits, or its errors (422)."""
+    form = TemplateForm()
+    samples, status = [], 422
+    if form.validate():
+        template = form.as_template()
+        samples = [(TYPE_LABELS[t], _data_uri(sample_svg(template, t))) for t in template.object_types.split(",")]
+        status = 200
+    db.session.rollback()  # nothing from a preview is ever stored
+    return render("labels/edit.html", block="live_preview", status=status, form=form, samples=samples,
+                  label_template=None, type_labels=TYPE_LABELS)
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 @bp.route("/templates/<int:template_id>/duplicate", methods=["POST"])
 @requires("admin")
 def duplicate(template_id: int):
@@ -208,7 +227,7 @@ def preview():
         svgs = preview_svgs(template, object_type, ids, PREVIEW_LIMIT)
     except (PrintError, LabelTemplateError) as error:
         abort(400, description=str(error))
-    images = ["data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() for svg in svgs]
+    images = [_data_uri(svg) for svg in svgs]
     return render("labels/print.html", label_template=template, templates=templates_for(object_type),
                   object_type=object_type, ids=ids, images=images, background=len(ids) >= PROGRESS_FROM,
                   type_label=TYPE_LABELS[object_type])

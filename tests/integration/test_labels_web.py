@@ -189,3 +189,16 @@ def test_list_pages_print_the_ticked_rows(viewer_client, stock):
     assert preview.status_code == 200 and preview.get_data(as_text=True).count('class="label-face"') == 2
     empty = viewer_client.get("/labels/print?type=stockitem")
     assert empty.status_code == 400 and "Choose what to print" in empty.get_data(as_text=True)
+
+
+def test_editor_preview_draws_an_unsaved_template_or_shows_its_errors(client_for, stock):
+    admin = client_for("admin", htmx=True)
+    form = {"name": "Draft", "object_types": ["stocklocation"], "width_mm": "50", "height_mm": "30",
+            "columns": "1", "rows": "1", "body": "{{ barcode('datamatrix', left=1, top=1, size=20) }}"}
+    good = admin.post("/labels/templates/preview", data=form)
+    html = good.get_data(as_text=True)
+    assert good.status_code == 200 and "data:image/svg+xml;base64," in html and "Location preview" in html
+    bad = admin.post("/labels/templates/preview", data={**form, "body": "{% if %}"})
+    assert bad.status_code == 422 and "line 1" in bad.get_data(as_text=True)
+    assert db.session.execute(db.select(LabelTemplate).filter_by(name="Draft")).scalar_one_or_none() is None
+    assert client_for("operator").post("/labels/templates/preview", data=form).status_code == 403
