@@ -126,9 +126,25 @@ def location_name(location_id: int | None) -> str:
 
 
 def lock_items(ids: list[int]) -> dict[int, StockItem]:
-    """Load stock items by id, locked for update where the database can (PostgreSQL)."""
+    """Load stock items by id, locked for update (PostgreSQL: FOR UPDATE; SQLite: the write lock)."""
     if not ids:
         return {}
+    _write_lock_for_sqlite()
     query = (db.select(StockItem).where(StockItem.id.in_(ids)).with_for_update()
              .execution_options(populate_existing=True))
     return {item.id: item for item in db.session.execute(query).scalars()}
+
+
+def _write_lock_for_sqlite() -> None:
+    """Take SQLite's write lock before reading rows that will be changed.
+
+    SQLite ignores FOR UPDATE, and pysqlite sends BEGIN only before the first write, so without this
+    two workers both read quantity 5, both move 3, and the second write silently wins (a lost update).
+    BEGIN IMMEDIATE makes the second worker wait, then read the first one's result.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
