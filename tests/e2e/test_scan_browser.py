@@ -66,39 +66,60 @@ def _wedge(page, text: str, delay: float) -> None:
     page.keyboard.press("Enter")
 
 
+# Records when the page saw each key, to tell a product failure from a driver that lagged.
+KEY_RECORDER = """() => { window.keyTimes = [];
+    document.addEventListener("keydown", (e) => window.keyTimes.push(e.timeStamp), true); }"""
+
+
+def _arrived_at_scanner_pace(page) -> bool:
+    """Whether the page saw the typed keys (Enter aside) at a median gap within the 50 ms setting."""
+    times = page.evaluate("window.keyTimes")[:-1]
+    gaps = sorted(b - a for a, b in zip(times, times[1:]))
+    return bool(gaps) and gaps[(len(gaps) - 1) // 2] <= 50
+
+
+def _scan_lands(page, list_url: str, text: str, target: str) -> tuple[float, int]:
+    """Wedge-scan `text` on the list page until the page lands on `target`; returns (ms, retries).
+
+    On a machine this busy the driver can deliver "5 ms apart" keys 100 ms apart, a person's pace,
+    which rightly is no scan: such a try is repeated. A try whose keys did arrive at scanner pace
+    must land, or the test fails."""
+    for retries in range(8):
+        page.goto(list_url)
+        page.evaluate(KEY_RECORDER)
+        started = time.perf_counter()
+        _wedge(page, text, delay=5)
+        try:
+            page.wait_for_url(target, timeout=3000)
+            return (time.perf_counter() - started) * 1000, retries
+        except PlaywrightTimeout:
+            assert not _arrived_at_scanner_pace(page), "keys arrived at scanner pace but the scan did not land"
+    pytest.fail("the driver never delivered the keys at scanner pace (machine overloaded)")
+
+
 def test_wedge_scan_anywhere_lands_on_the_part(page, live_server, objects):
     _, base_url = live_server
-    page.goto(_list_page(live_server))
-    _wedge(page, objects["part_code"], delay=5)
-    page.wait_for_url(base_url + objects["part_url"])
+    _scan_lands(page, _list_page(live_server), objects["part_code"], base_url + objects["part_url"])
 
 
 def test_wedge_scan_time_to_object_page(page, live_server, objects):
-    """20 scans, timed from the first key to the object page's load. On an overloaded machine the
-    driver can deliver "5 ms" keys 100 ms apart, which is a person's pace: such a scan is counted
-    as missed (and retried), not silently taken."""
+    """20 scans, timed from the first key to the object page's load (printed, not asserted)."""
     _, base_url = live_server
-    timings, missed = [], 0
-    while len(timings) < 20 and missed <= 5:
-        page.goto(_list_page(live_server))
-        started = time.perf_counter()
-        _wedge(page, objects["part_code"], delay=5)
-        try:
-            page.wait_for_url(base_url + objects["part_url"], timeout=3000)
-        except PlaywrightTimeout:
-            missed += 1
-            continue
-        timings.append((time.perf_counter() - started) * 1000)
+    results = [_scan_lands(page, _list_page(live_server), objects["part_code"], base_url + objects["part_url"])
+               for _ in range(20)]
+    timings = [ms for ms, _ in results]
     print(f"\nwedge scan to object page: p50 {statistics.median(timings):.0f} ms over {len(timings)} scans "
-          f"({len(objects['part_code'])} keys typed 5 ms apart; {missed} missed)")
-    assert missed <= 5
+          f"({len(objects['part_code'])} keys typed 5 ms apart; {sum(r for _, r in results)} tries repeated "
+          "because the driver delivered the keys at a person's pace)")
 
 
 def test_slow_human_typing_is_not_a_scan(page, live_server, objects):
     page.goto(_list_page(live_server))
     url = page.url
+    page.evaluate(KEY_RECORDER)
     _wedge(page, objects["part_code"], delay=150)
     page.wait_for_timeout(1000)
+    assert not _arrived_at_scanner_pace(page)
     assert page.url == url
     assert not page.locator("#scan-dialog").is_visible()
 
