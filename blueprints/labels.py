@@ -6,72 +6,21 @@ import base64
 
 from flask import Blueprint, abort, current_app, flash, make_response, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from blueprints.access import requires
+from blueprints.forms.labels import TemplateForm
 from blueprints.rendering import redirect_to, render
 from extensions import db
 from models import OBJECT_TYPES, LabelTemplate, StockLocation
 from services.labels import jobs, reports
 from services.labels.context import TYPE_LABELS
-from services.labels.printing import (PrintError, build_pdf, build_zpl, check_template, choose_template,
-                                      preview_svgs, sample_svg, templates_for)
+from services.labels.printing import (PrintError, build_pdf, build_zpl, choose_template, preview_svgs,
+                                      sample_svg, templates_for)
 from services.labels.sandbox import LabelTemplateError
 
 bp = Blueprint("labels", __name__, url_prefix="/labels")
 PROGRESS_FROM = 50  # batches at least this long are generated in the background with a progress bar
 PREVIEW_LIMIT = 24
-
-
-class TemplateForm(FlaskForm):
-    """A label template as admins edit it."""
-
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
-    object_types = SelectMultipleField("For", choices=[SelectChoice(key, label) for key, label in TYPE_LABELS.items()], validators=[DataRequired()],
-                                       widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
-    width_mm = DecimalField("Label width (mm)", places=2, validators=[DataRequired(), NumberRange(5, 500)])
-    height_mm = DecimalField("Label height (mm)", places=2, validators=[DataRequired(), NumberRange(5, 500)])
-    page_width_mm = DecimalField("Sheet width (mm)", places=2, validators=[Optional(), NumberRange(20, 1000)],
-                                 description="Only for sheets of several labels, e.g. 210 for A4.")
-    page_height_mm = DecimalField("Sheet height (mm)", places=2, validators=[Optional(), NumberRange(20, 1500)])
-    columns = IntegerField("Columns on the sheet", default=1, validators=[DataRequired(), NumberRange(1, 20)])
-    rows = IntegerField("Rows on the sheet", default=1, validators=[DataRequired(), NumberRange(1, 40)])
-    body = TextAreaField("Template", validators=[DataRequired(), Length(max=20000)], render_kw={"rows": 16, "spellcheck": "false"},
-                         description="Positioned boxes, e.g. <div style=\"left:2mm; top:2mm; width:30mm; height:8mm; "
-                                     "font-size:9pt\">{{ name }}</div>, and {{ barcode('qr', left=1, top=1, size=25) }}.")
-
-    def validate(self, extra_validators=None) -> bool:
-        """Field checks, then the sheet geometry, then a trial render of the template."""
-        if not super().validate(extra_validators):
-            return False
-        sheet = (self.page_width_mm.data, self.page_height_mm.data)
-        if any(sheet) and not all(sheet):
-            self.page_height_mm.errors.append("Give both sheet width and height, or neither.")
-            return False
-        if all(sheet) and (self.columns.data * self.width_mm.data > self.page_width_mm.data
-                           or self.rows.data * self.height_mm.data > self.page_height_mm.data):
-            self.columns.errors.append("The labels do not fit on the sheet.")
-            return False
-        try:
-            check_template(self.as_template())
-        except LabelTemplateError as error:
-            self.body.errors.append(str(error))
-            return False
-        return True
-
-    def as_template(self, template: LabelTemplate | None = None) -> LabelTemplate:
-        """The form's values on a template (a new, unsaved one unless given)."""
-        template = template or LabelTemplate()
-        template.name = self.name.data.strip()
-        template.object_types = ",".join(t for t in OBJECT_TYPES if t in self.object_types.data)
-        for attr in ("width_mm", "height_mm", "page_width_mm", "page_height_mm", "body"):
-            setattr(template, attr, getattr(self, attr).data)
-        sheet = bool(template.page_width_mm)
-        template.columns, template.rows = (self.columns.data, self.rows.data) if sheet else (1, 1)
-        return template
 
 
 def _template_or_404(template_id: int) -> LabelTemplate:
