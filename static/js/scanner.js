@@ -153,6 +153,8 @@
     input.addEventListener("keydown", function (event) {
       var conf = settings();
       var control = controlChar(event);
+      if (event.key === "Tab" && !input.value) return; // an empty field never traps the focus
+      if (!input.value) reset(); // a cleared field starts afresh, whatever was typed before
       if (event.key === "Enter" || event.key === "Tab" || control === CTRL.EOT) {
         event.preventDefault();
         if (control) burst.add(event, control, conf.delay);
