@@ -92,6 +92,12 @@ class Page:
         return {key: "ascending", f"-{key}": "descending"}.get(self.sort, "none")
 
 
+def search_text(*names: str) -> str:
+    """The first non-empty query argument of `names`, trimmed; NUL removed (PostgreSQL text cannot hold it)."""
+    text = next((request.args[n] for n in names if request.args.get(n, "").strip()), "")
+    return text.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+
+
 def _int_arg(name: str, default: int) -> int:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and 0 < len(value) < 10 else default
@@ -99,7 +105,7 @@ def _int_arg(name: str, default: int) -> int:
 
 def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> Page:
     """Read q, sort and page from the request and fetch that page of `spec`."""
-    q = request.args.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    q = search_text("q")
     sort = request.args.get("sort", spec.default_sort)
     if sort.lstrip("-") not in spec.sorts:
         sort = spec.default_sort

@@ -1,11 +1,11 @@
 """Parts: list, detail (stock per location, supplier parts), create, edit, delete."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from blueprints.crud import Resource, register_crud
 from blueprints.forms.inventory import PartForm, set_location_choices
-from blueprints.listing import MAX_QUERY_LENGTH, ListSpec
+from blueprints.listing import ListSpec, search_text
 from blueprints.rendering import render
 from extensions import db
 from models import Part, StockItem
@@ -41,6 +41,6 @@ register_crud(bp, Resource(
 @bp.route("/options")
 def options():
     """<option>s of parts matching what was typed into a part field (its datalist, via htmx)."""
-    q = (request.args.get("q") or request.args.get("part_id") or "").strip()[:MAX_QUERY_LENGTH]
+    q = search_text("q", "part_id")
     parts = db.session.scalars(LISTING.filtered(q).order_by(Part.name, Part.id).limit(20)).all() if q else []
     return render("parts/_options.html", parts=parts)

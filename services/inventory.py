@@ -54,7 +54,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = {}
     for key, value in data.items():
         if isinstance(value, str):
-            value = value.strip()
+            value = value.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
             if key in BLANK_IS_NULL and not value:
                 value = None
         cleaned[key] = value

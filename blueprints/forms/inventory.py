@@ -15,6 +15,7 @@ from models import STOCK_STATUSES, Company, Part
 from services.inventory import location_paths
 
 NO_CHOICE = SelectChoice("", "—")
+MAX_QUANTITY = 10**12  # the quantity columns are Numeric(18, 5)
 
 
 def optional_int(value):
@@ -25,7 +26,14 @@ def optional_int(value):
 
 
 class QuantityField(DecimalField):
-    """A decimal shown without trailing zeros (5 rather than 5.00000)."""
+    """A finite decimal that fits the quantity columns, shown without trailing zeros (5, not 5.00000)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        # Decimal accepts NaN and Infinity; neither is a quantity, and NaN cannot even be compared.
+        if isinstance(self.data, Decimal) and (not self.data.is_finite() or abs(self.data) >= MAX_QUANTITY):
+            self.data = None
+            raise ValueError(f"Enter a number below {MAX_QUANTITY:,}.")
 
     def _value(self):
         if self.raw_data:

@@ -141,3 +141,10 @@ def test_viewers_see_pages_but_not_forms(viewer_client):
         assert viewer_client.get(url).status_code == 403
     assert viewer_client.post("/parts/new", data=FORM).status_code == 403
     assert count(Part) == 1
+
+
+def test_nul_characters_are_dropped_not_a_500(operator_client):
+    response = operator_client.post("/parts/new", data={**FORM, "name": "LM\x00358", "description": "a\x00b"})
+    assert response.status_code == 303
+    assert db.session.scalars(db.select(Part.name)).one() == "LM358"
+    assert operator_client.get("/parts/options?part_id=%00").status_code == 200

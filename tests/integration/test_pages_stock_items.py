@@ -90,3 +90,12 @@ def test_part_field_suggests_parts_as_you_type(operator_client, hx_client):
     options = hx_client.get("/parts/options?part_id=lm35").get_data(as_text=True)
     assert f'<option value="{part.id}">IC-1 LM358</option>' in options
     assert hx_client.get("/parts/options?part_id=zzz").get_data(as_text=True).strip() == ""
+
+
+def test_quantities_that_are_not_finite_or_too_large_are_field_errors(operator_client):
+    part, shelf = setup_part()
+    for quantity in ("NaN", "Infinity", "-Infinity", "1e30", "sNaN"):
+        response = operator_client.post("/stock-items/new", data=form(part, shelf, quantity=quantity))
+        assert response.status_code == 422, quantity
+        assert 'id="quantity-errors"' in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(StockItem)) == 0
