@@ -157,6 +157,45 @@ def test_scan_from_a_german_keyboard_host_still_lands(page, live_server, objects
     page.wait_for_url(base_url + objects["part_url"])
 
 
+def _german_key_events(text: str) -> list[dict]:
+    """CDP key events a German host makes of a US scanner typing `text`: physical key, host character."""
+    events = []
+    for char in text:
+        if char.isalpha():
+            code, shift = "Key" + char.upper(), char.isupper()
+        elif char.isdigit():
+            code, shift = "Digit" + char, False
+        else:
+            code, shift = US_KEYS[char]
+        host = GERMAN.get(char, char)
+        events.append({"key": host, "code": code, "text": host, "modifiers": 8 if shift else 0})
+    return events
+
+
+def test_dialog_scan_from_a_german_keyboard_host_still_lands(page, live_server, objects):
+    """Trusted key events (CDP) type the German characters into the dialog's field; the scan is
+    rebuilt from the physical keys on Enter."""
+    _, base_url = live_server
+    cdp = page.context.new_cdp_session(page)
+    for _ in range(8):
+        page.goto(_list_page(live_server))
+        page.get_by_role("button", name="Scan barcode").click()
+        page.evaluate(KEY_RECORDER)
+        for event in _german_key_events(LINKED_DATA):
+            cdp.send("Input.dispatchKeyEvent", dict(event, type="keyDown"))
+            cdp.send("Input.dispatchKeyEvent", dict(event, type="keyUp"))
+        typed = page.locator("#scan-dialog [data-scan-input]").input_value()
+        assert typed != LINKED_DATA and "\u00df" in typed  # the host really typed German characters
+        cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "Enter", "code": "Enter",
+                                            "windowsVirtualKeyCode": 13, "text": "\r"})
+        try:
+            page.wait_for_url(base_url + objects["part_url"], timeout=3000)
+            return
+        except PlaywrightTimeout:
+            assert not _arrived_at_scanner_pace(page), "keys arrived at scanner pace but the scan did not land"
+    pytest.fail("the driver never delivered the keys at scanner pace (machine overloaded)")
+
+
 def test_dialog_scan_with_ctrl_separators_lands_on_the_supplier_part(page, live_server, objects):
     application, base_url = live_server
     page.goto(_list_page(live_server))
