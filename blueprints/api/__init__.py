@@ -17,7 +17,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
 
 # Route modules, imported for their side effect of adding routes to `bp`.
-ROUTE_MODULES = ("auth", "users", "barcode", "objects", "schema")
+ROUTE_MODULES = ("auth", "paths", "users", "barcode", "objects", "schema")
 # Route modules owned by other work (stock transfer and receiving by scan); imported when present so
 # each can land on its own without editing this list.
 OPTIONAL_ROUTE_MODULES = ("stock_actions",)

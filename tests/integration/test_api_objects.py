@@ -29,6 +29,11 @@ def test_part_detail_uses_inventree_names(get, inventory):
     assert body["web_url"] == f"/parts/{inventory['part']}"
 
 
+def test_the_inventree_clients_double_slash_urls_answer_without_a_redirect(get, inventory):
+    response = get(f"/api/part//{inventory['part']}/")
+    assert response.status_code == 200 and response.get_json()["pk"] == inventory["part"]
+
+
 def test_stock_item_detail(get, inventory):
     body = get(f"/api/stock/{inventory['stockitem']}/").get_json()
     assert (body["part"], body["location"], body["supplier_part"]) == (
