@@ -43,7 +43,7 @@ class Resource:
 def arg_id(args, name: str) -> int | None:
     """A positive integer query argument such as ?part=12, or None."""
     value = args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def form_data(form: FlaskForm) -> dict[str, Any]:

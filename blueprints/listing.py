@@ -100,16 +100,16 @@ def search_text(*names: str) -> str:
 
 def _int_arg(name: str, default: int) -> int:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < len(value) < 10 else default
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) < 10 else default
 
 
 def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> Page:
     """Read q, sort and page from the request and fetch that page of `spec`."""
     q = search_text("q")
     sort = request.args.get("sort", spec.default_sort)
-    if sort.lstrip("-") not in spec.sorts:
+    if sort.removeprefix("-") not in spec.sorts:
         sort = spec.default_sort
-    column = spec.sorts[sort.lstrip("-")]
+    column = spec.sorts[sort.removeprefix("-")]
     if q:
         # Same order, but not the bare column: for a search, walking the sort index row by row until a
         # page of matches turns up is far slower than scanning once and sorting the matches.

@@ -81,7 +81,7 @@ def test_pagination_and_sort(operator_client):
 
 @pytest.mark.parametrize("query", ["page=999", "page=0", "page=-1", "page=abc", "sort=password_hash", "sort=--name",
                                    "q=" + "x" * 5000, "page=99999999999999999999", "q=%00", "q=a%00b",
-                                   "q=%25%25%25", "q=%5C"])
+                                   "q=%25%25%25", "q=%5C", "page=%C2%B2"])
 def test_odd_list_arguments_never_fail(operator_client, query):
     add_parts(30)
     response = operator_client.get(f"/parts/?{query}")

@@ -99,3 +99,9 @@ def test_quantities_that_are_not_finite_or_too_large_are_field_errors(operator_c
         assert response.status_code == 422, quantity
         assert 'id="quantity-errors"' in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(StockItem)) == 0
+
+
+def test_odd_prefill_arguments_are_ignored(operator_client):
+    setup_part()
+    for query in ("part=%C2%B2", "part=abc&location=-1", "part=99999999999999999999", "location=999"):
+        assert operator_client.get(f"/stock-items/new?{query}").status_code == 200, query
