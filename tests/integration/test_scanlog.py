@@ -264,3 +264,14 @@ def test_rows_deleted_by_hand_count_against_max_num_but_the_bound_holds(app):
     # The newest 10 ids are 11..20 and one of them is gone: 9 rows stay, never more than 10.
     assert db.session.scalars(db.select(ScanLog.id).order_by(ScanLog.id)).all() == \
         [r.id for r in rows[10:15] + rows[16:]]
+
+
+def test_daily_counts_leave_out_older_days_and_keep_empty_ones(app):
+    today = utcnow().date()
+    rows = add_rows(2, status="no_match") + add_rows(2, status="match")
+    ages = (40, 5, 5, 0)  # ids rise with time, as they do when scans are written
+    for row, age in zip(rows, ages):
+        row.created_at = utcnow() - dt.timedelta(days=age)
+    db.session.commit()
+    days = scanlog.daily_counts(10, today=today)
+    assert [(m, x) for _, m, x in days] == [(0, 0)] * 4 + [(1, 1)] + [(0, 0)] * 4 + [(1, 0)]
