@@ -1,7 +1,7 @@
 """Barcode engine numbers: resolve per plugin path at 1000 and 1000000 linked barcodes, decode on the
 corpus's 1280x720 frames, render per symbology. Prints; asserts nothing.
 
-Run: .venv/bin/python bench/barcodes.py [--links 1000,1000000] [--skip-decode] [--repeat 300]
+Run: .venv/bin/python bench/barcodes.py [--links 1000,1000000] [--skip-decode] [--skip-resolve] [--repeat 300]
 """
 from __future__ import annotations
 
@@ -211,8 +211,10 @@ def main() -> None:
     parser.add_argument("--links", default="1000,1000000", help="comma-separated linked-barcode counts")
     parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--skip-decode", action="store_true")
+    parser.add_argument("--skip-resolve", action="store_true")
     args = parser.parse_args()
-    bench_resolve([int(c) for c in args.links.split(",")], args.repeat)
+    if not args.skip_resolve:
+        bench_resolve([int(c) for c in args.links.split(",")], args.repeat)
     if not args.skip_decode:
         bench_decode()
     bench_render(min(args.repeat, 200))
