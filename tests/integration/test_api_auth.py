@@ -48,6 +48,7 @@ def test_basic_auth_gets_a_named_token_that_then_works(client, users, path):
     me = client.get("/api/user/me/", headers=auth(body["token"]))
     assert me.status_code == 200 and me.get_json()["username"] == "operator"
     assert me.get_json()["pk"] == users["operator"].id
+    assert "Set-Cookie" not in me.headers  # token calls are stateless: no session is started
 
 
 def test_basic_auth_with_a_wrong_password_is_refused(client, users):
