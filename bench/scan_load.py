@@ -104,8 +104,13 @@ def flask_python(url: str, script: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-async def _client(port: int, make_request, codes: list[str], offset: int, stop_at: float, stats: Stats | None):
+async def _client(port: int, make_request, codes: list[str], offset: int, stop_at: float, stats: Stats | None,
+                  think: float = 0.0):
+    pace = random.Random(offset)
     for n in range(MAX_REQUESTS_PER_CLIENT):
+        if think:
+            # A person scans, looks, scans again: think time between a client's scans (0: flat out).
+            await asyncio.sleep(think * (0.5 + pace.random()))
         if time.monotonic() >= stop_at:
             return
         method, path, headers, body = make_request(codes[(offset + n) % len(codes)])
@@ -120,13 +125,15 @@ async def _client(port: int, make_request, codes: list[str], offset: int, stop_a
             stats.seconds.append(answer.seconds)
 
 
-async def run_load(port: int, request_makers: list, codes: list[str], duration: float, warmup: float = 2.0) -> Stats:
+async def run_load(port: int, request_makers: list, codes: list[str], duration: float, warmup: float = 2.0,
+                   think: float = 0.0) -> Stats:
     """Run len(request_makers) clients for `duration` seconds after a warm-up; returns the stats."""
-    await asyncio.gather(*(_client(port, make, codes, i * 37, time.monotonic() + warmup, None)
+    await asyncio.gather(*(_client(port, make, codes, i * 37, time.monotonic() + warmup, None, think)
                            for i, make in enumerate(request_makers)))
     stats = Stats()
     stop_at = time.monotonic() + duration
-    await asyncio.gather(*(_client(port, make, codes, i * 37, stop_at, stats) for i, make in enumerate(request_makers)))
+    await asyncio.gather(*(_client(port, make, codes, i * 37, stop_at, stats, think)
+                           for i, make in enumerate(request_makers)))
     return stats
 
 
@@ -145,7 +152,8 @@ def api_scan(token: str):
     return lambda code: ("POST", "/api/barcode/", headers, json.dumps({"barcode": code}).encode())
 
 
-async def bench_server(server: Server, codes: list[str], clients: list[int], duration: float, label: str) -> list[str]:
+async def bench_server(server: Server, codes: list[str], clients: list[int], duration: float, label: str,
+                       think: float = 0.0) -> list[str]:
     """Every path x client count against one running server; returns the printed lines."""
     most = max(clients)
     sessions = [await sign_in(server.port, USER, PASSWORD) for _ in range(min(most, 8))]
@@ -157,9 +165,10 @@ async def bench_server(server: Server, codes: list[str], clients: list[int], dur
     lines = []
     for path, makers in paths:
         for count in clients:
-            stats = await run_load(server.port, makers[:count], codes, duration)
+            stats = await run_load(server.port, makers[:count], codes, duration, think=think)
             total = len(stats.seconds)
-            line = (f"{label:10} {path:24} {count:3} clients  {total / duration:8.1f} req/s  "
+            line = (f"{label:10} {path:24} {count:3} clients{f' think {think:.1f}s' if think else ''}  "
+                    f"{total / duration:8.1f} req/s  "
                     f"p50 {stats.percentile(50):7.1f} ms  p99 {stats.percentile(99):7.1f} ms  "
                     f"errors {stats.errors:5}  statuses {dict(sorted(stats.statuses.items()))}"
                     + (f"  failures {dict(stats.failures)}" if stats.failures else ""))
@@ -175,6 +184,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default=DEFAULT_PG, help="an EMPTY database of your own (its schema is dropped)")
     parser.add_argument("--clients", default="16,64", help="comma-separated client counts")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per run")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds each client waits between scans (0: flat out, a saturation test)")
     parser.add_argument("--workers", type=int, default=2 * multiprocessing.cpu_count(), help="gunicorn workers")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
@@ -190,7 +201,7 @@ def main() -> None:
             server.start()
             try:
                 label = "sqlite" if url.startswith("sqlite") else "postgresql"
-                asyncio.run(bench_server(server, codes, clients, args.duration, label))
+                asyncio.run(bench_server(server, codes, clients, args.duration, label, args.think))
             finally:
                 server.stop()
 

@@ -1,0 +1,171 @@
+"""Scale: a scan, an object page and the history page on 1,000,000 parts, stock items, linked barcodes
+and scan-log rows, against the same on the demo data. Prints the median wall and CPU times and
+the ratios (goal: within 1.2x).
+
+    .venv/bin/python bench/scale.py                 # SQLite, 1,000,000 rows of each
+    .venv/bin/python bench/scale.py --rows 100000 --db postgresql --pg-url postgresql+psycopg://.../own_db
+
+The bulk rows are made by the database itself (a recursive CTE on SQLite, generate_series on
+PostgreSQL), then ANALYZEd. Timings go through the real app (Flask test client, signed in, CSRF off)
+so they measure the app and the database, not the network.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+# Keep all the bulk scan-log rows: the bench measures a big log, not the pruning of one.
+os.environ["SHELFSCAN_BARCODE_RESULTS_MAX_NUM"] = "100000000"
+os.environ["SHELFSCAN_BARCODE_RESULTS_MAX_DAYS"] = "36500"
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from bench.scan_load import DEFAULT_PG  # noqa: E402
+from bench.serving import flask  # noqa: E402
+
+PASSWORD = "bench-password-123"
+
+
+def series(dialect: str, rows: int) -> str:
+    """A FROM clause giving i = 1..rows."""
+    if dialect == "sqlite":
+        return f"(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {rows}) SELECT i FROM s) AS n"
+    return f"generate_series(1, {rows}) AS n(i)"
+
+
+def bulk_statements(dialect: str, rows: int) -> list[str]:
+    """INSERT ... SELECT statements adding `rows` parts, stock items, linked barcodes and log rows."""
+    s = series(dialect, rows)
+    now = "CURRENT_TIMESTAMP"
+    ago = ("datetime('now', '-' || (n.i % 300) || ' days', '-' || (n.i % 86400) || ' seconds')" if dialect == "sqlite"
+           else "now() - make_interval(days => n.i % 300, secs => n.i % 86400)")
+    blob = "CAST('BULK-SCAN-' || n.i AS BLOB)" if dialect == "sqlite" else "convert_to('BULK-SCAN-' || n.i, 'UTF8')"
+    true = "1" if dialect == "sqlite" else "true"
+    return [
+        f"INSERT INTO part (name, ipn, description, units, active, created_at, updated_at) "
+        f"SELECT 'Bulk part ' || n.i, 'BULK-' || n.i, 'generated for the scale bench', '', {true}, {now}, {now} FROM {s}",
+        # One stock item per bulk part, spread over the existing locations.
+        f"INSERT INTO stock_item (part_id, location_id, quantity, batch, status, notes, created_at, updated_at) "
+        f"SELECT p.id, (SELECT min(id) FROM stock_location), 1 + p.id % 50, '', 'ok', '', {now}, {now} "
+        f"FROM part p WHERE p.ipn LIKE 'BULK-%'",
+        f"INSERT INTO barcode (data_hash, data, object_type, object_id, created_at) "
+        f"SELECT 'bulk-' || si.id, 'BULK-BC-' || si.id, 'stockitem', si.id, {now} "
+        f"FROM stock_item si JOIN part p ON p.id = si.part_id WHERE p.ipn LIKE 'BULK-%'",
+        f"INSERT INTO scan_log (created_at, source, raw, data, symbology, aim_id, plugin, result, object_type, "
+        f"object_id, action, parsed, response, duration_ms) "
+        f"SELECT {ago}, 'dialog', {blob}, 'BULK-SCAN-' || n.i, '', '', 'barcode_link', "
+        f"CASE WHEN n.i % 5 = 0 THEN 'no_match' ELSE 'match' END, 'stockitem', n.i, '', '', '', 1.0 FROM {s}",
+    ]
+
+
+def prepare(url: str, rows: int) -> None:
+    """Migrate, seed the demo data and an admin, then (rows > 0) add the bulk rows."""
+    flask(url, "db", "upgrade")
+    flask(url, "seed-demo")
+    flask(url, "create-user", "bench-admin", "--role", "admin", "--password", PASSWORD)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        # One linked barcode on a stock item in both databases, so both scans take the same path.
+        conn.execute(text("INSERT INTO barcode (data_hash, data, object_type, object_id, created_at) "
+                          "SELECT 'bench-probe', 'BENCH-PROBE-CODE', 'stockitem', min(id), CURRENT_TIMESTAMP FROM stock_item"))
+    if rows:
+        for statement in bulk_statements(engine.dialect.name, rows):
+            started = time.perf_counter()
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+            print(f"#   {statement.split('(')[0].strip()[:30]:30} {time.perf_counter() - started:6.1f} s", flush=True)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def measure(url: str, repeats: int) -> dict[str, float]:
+    """Median ms of each measured request against one database."""
+    from app import create_app
+    from extensions import db
+    from models import Part, StockItem
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
+    client = app.test_client()
+    answer = client.post("/login", data={"username": "bench-admin", "password": PASSWORD})
+    assert answer.status_code in (302, 303), answer.status_code
+    with app.app_context():
+        part_id = db.session.scalar(db.select(Part.id).order_by(Part.id.desc()).limit(1))
+        item_id = db.session.scalar(db.select(StockItem.id).order_by(StockItem.id.desc()).limit(1))
+        db.engine.dispose()
+    hx = {"HX-Request": "true"}
+    probes = {
+        "scan (linked barcode)": lambda: client.post("/scan", data={"barcode": "BENCH-PROBE-CODE"}, headers=hx),
+        "scan (unknown code)": lambda: client.post("/scan", data={"barcode": "NOT-A-KNOWN-CODE"}, headers=hx),
+        "part page": lambda: client.get(f"/parts/{part_id}"),
+        "stock item page": lambda: client.get(f"/stock-items/{item_id}"),
+        "history page": lambda: client.get("/admin/scans"),
+        "history, filtered": lambda: client.get("/admin/scans?result=no_match"),
+        "parts list": lambda: client.get("/parts/"),
+        "parts search": lambda: client.get("/parts/?q=resistor"),
+    }
+    medians = {}
+    for name, probe in probes.items():
+        times, cpu = [], []
+        for n in range(repeats + 3):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = probe()
+            elapsed = time.perf_counter() - started
+            cpu_used = time.process_time() - cpu_started
+            assert response.status_code == 200 or (name.startswith("scan") and response.headers.get("HX-Redirect")), \
+                (name, response.status_code)
+            if n >= 3:  # the first calls warm caches and compile queries
+                times.append(elapsed)
+                cpu.append(cpu_used)
+        medians[name] = (1000 * statistics.median(times), 1000 * statistics.median(cpu))
+    with app.app_context():
+        db.engine.dispose()
+    return medians
+
+
+def reset_pg(url: str) -> None:
+    """Empty a PostgreSQL database of one's own."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def main() -> None:
+    """Build the demo and the big database, measure both, print the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="a database of your own (its schema is dropped)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="shelfscan-scale-") as tmp:
+        results = {}
+        for label, rows in (("demo", 0), ("big", args.rows)):
+            if args.db == "sqlite":
+                url = f"sqlite:///{Path(tmp) / f'{label}.db'}"
+            else:
+                url = args.pg_url
+                reset_pg(url)
+            print(f"# building the {label} database ({rows} bulk rows of each kind) on {args.db}", flush=True)
+            prepare(url, rows)
+            results[label] = measure(url, args.repeats)
+        # On a shared machine wall time includes waiting for a CPU; the process's CPU time (which
+        # on SQLite includes the database work) is the steadier figure.
+        print(f"\n{'median per request':24} {'demo wall':>10} {'big wall':>10} {'ratio':>6}   "
+              f"{'demo CPU':>9} {'big CPU':>9} {'ratio':>6}   (ms; big = {args.rows} rows of each)")
+        for name, (demo_wall, demo_cpu) in results["demo"].items():
+            big_wall, big_cpu = results["big"][name]
+            print(f"{name:24} {demo_wall:10.2f} {big_wall:10.2f} {big_wall / demo_wall:6.2f}   "
+                  f"{demo_cpu:9.2f} {big_cpu:9.2f} {big_cpu / max(demo_cpu, 1e-6):6.2f}")
+
+
+if __name__ == "__main__":
+    main()
