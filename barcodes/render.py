@@ -46,8 +46,11 @@ def _render_2d(data: str, symbology: str, fmt: str, scale: int) -> bytes:
     import zxingcpp
 
     kind = zxingcpp.BarcodeFormat.QRCode if symbology == "qr" else zxingcpp.BarcodeFormat.DataMatrix
+    # Non-ASCII text gets a UTF-8 ECI: without it readers guess the charset (U+00A1 came back as
+    # a Shift_JIS katakana). ASCII stays ECI-free, the most compact and widely read form.
+    options = {"eci": 26} if not data.isascii() else {}
     try:
-        symbol = zxingcpp.create_barcode(data, kind)
+        symbol = zxingcpp.create_barcode(data, kind, **options)
     except Exception as exc:  # zxing-cpp raises plain exceptions for data a symbol cannot hold
         raise RenderError(f"This data does not fit a {symbology} code: {exc}") from None
     if fmt == "svg":

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 from PIL import Image, ImageDraw
 
 from barcodes.decode import decode
@@ -80,3 +81,19 @@ def test_module_size_scales_the_png():
 def test_bad_requests_raise_a_readable_render_error(data, symbology, fmt, message):
     with pytest.raises(RenderError, match=message):
         render(data, symbology, fmt)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.sampled_from(["qr", "datamatrix", "code128"]),
+       st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("\x1d\x1e"),
+               min_size=1, max_size=60))
+def test_any_ascii_with_separators_round_trips(symbology, data):
+    assert [d.text for d in decode(render(data, symbology, "png"))] == [data]
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.sampled_from(["qr", "datamatrix"]),
+       st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\x1d\x1e"),
+               min_size=1, max_size=40))
+def test_any_unicode_text_round_trips_in_2d_codes(symbology, data):
+    assert [d.text for d in decode(render(data, symbology, "png"))] == [data]
