@@ -83,6 +83,7 @@ def _session(session_id: int) -> ScanSession:
 
 def _session_page(session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None):
     """Render the session page (or one of its blocks) with everything it shows."""
+    sessions.preload(session)
     rows = count.report(session) if session.kind == "count" else []
     last = undo.last_committed(session.location_id, session.user_id) if session.kind == "move" else None
     return render(SESSION_PAGE, block=block, status=status, session=session, outcome=outcome, error=error,

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy.orm import selectinload
+
 from extensions import db
 from models import ScanSession, ScanSessionLine, StockItem
 from services.stock.common import (
@@ -110,7 +112,7 @@ def summary(rows: list[ReportRow]) -> dict[str, int]:
 def expected_items(location_id: int) -> list[StockItem]:
     """The stock items booked directly in a location (not lost or destroyed)."""
     query = (db.select(StockItem).where(StockItem.location_id == location_id, StockItem.status.not_in(GONE_STATUSES))
-             .order_by(StockItem.id))
+             .options(selectinload(StockItem.part)).order_by(StockItem.id))
     return list(db.session.execute(query).scalars())
 
 

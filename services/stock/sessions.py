@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
+from sqlalchemy.orm import selectinload
 
 from barcodes.result import ScanResult
 from extensions import db
@@ -47,6 +48,16 @@ def start(location_id: int, kind: str, *, user_id: int | None) -> ScanSession:
         db.session.add(session)
         db.session.commit()
     return session
+
+
+def preload(session: ScanSession) -> None:
+    """Load the session's lines with their items, parts and locations in a few queries (for display)."""
+    lines = selectinload(ScanSession.lines)
+    item = lines.selectinload(ScanSessionLine.stock_item)
+    query = db.select(ScanSession).where(ScanSession.id == session.id).options(
+        item.selectinload(StockItem.part), item.selectinload(StockItem.location),
+        lines.selectinload(ScanSessionLine.location))
+    db.session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
 
 def require_open(session: ScanSession) -> None:
