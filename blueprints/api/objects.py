@@ -6,7 +6,7 @@ from sqlalchemy import func, or_
 
 from blueprints.api import bp
 from blueprints.api import serializers
-from blueprints.api.payload import PK_CONVERTER, ApiError, page_bounds, paginated, query_int, query_text
+from blueprints.api.payload import MAX_PK, PK_CONVERTER, ApiError, page_bounds, paginated, query_int, query_text
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
 
@@ -38,7 +38,7 @@ def _searched(query, columns):
 def _filtered(query, filters):
     """Narrow a query by integer query parameters, e.g. ?part=3&location=2."""
     for name, column in filters.items():
-        value = query_int(name, None, minimum=1, maximum=2**63 - 1)
+        value = query_int(name, None, minimum=1, maximum=MAX_PK)
         if value is not None:
             query = query.where(column == value)
     return query

@@ -11,7 +11,8 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_BARCODE_LENGTH = 4096
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-MAX_PK = 2**63 - 1
+# Ids are INTEGER columns: 32-bit on PostgreSQL, so larger pks cannot exist (and must not reach a query).
+MAX_PK = 2**31 - 1
 # The URL converter for primary keys: ids past what the database holds are a 404, not an overflow.
 PK_CONVERTER = f"int(min=1, max={MAX_PK})"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -51,6 +52,8 @@ def barcode_field(data: dict[str, Any], name: str = "barcode", *, required: bool
     """The barcode text from the body: a non-blank string of at most 4096 characters."""
     value = data.get(name)
     if value is None:
+        if name in data:
+            raise invalid(name, "This field may not be null.")
         if required:
             raise invalid(name, "This field is required.")
         return None
@@ -71,7 +74,7 @@ def pk_value(value: Any, name: str) -> int:
         value = int(value)  # 3.0 is an integer in JSON Schema
     if isinstance(value, bool) or not isinstance(value, int):
         raise invalid(name, "Incorrect type. Expected pk value.")
-    if not 0 < value < 2**63:
+    if not 0 < value <= MAX_PK:
         raise invalid(name, f'Invalid pk "{value}" - object does not exist.')
     return value
 
@@ -95,6 +98,8 @@ def query_text(name: str, max_length: int) -> str:
     text = request.args.get(name, "")
     if len(text) > max_length:
         raise invalid(name, f"Ensure this field has no more than {max_length} characters.")
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL; no stored value contains one
+        raise invalid(name, "Null characters are not allowed.")
     return text
 
 

@@ -7,11 +7,10 @@ from flask import jsonify
 
 from blueprints.access import public
 from blueprints.api import bp
-from blueprints.api.payload import DEFAULT_LIMIT, MAX_BARCODE_LENGTH, MAX_LIMIT
+from blueprints.api.payload import DEFAULT_LIMIT, MAX_BARCODE_LENGTH, MAX_LIMIT, MAX_PK
 from blueprints.api.users import API_VERSION, SERVER_NAME, SERVER_VERSION
 from models import OBJECT_TYPES
 
-MAX_PK = 2**63 - 1
 TOKEN_AUTH = [{"tokenAuth": []}, {"cookieAuth": []}]
 BASIC_OR_TOKEN = [{"basicAuth": []}, {"tokenAuth": []}, {"cookieAuth": []}]
 
@@ -52,7 +51,9 @@ PAGE_PARAMS = [
     _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, f"Page size (default {DEFAULT_LIMIT})"),
     _query("offset", {"type": "integer", "minimum": 0, "maximum": 2**62}, "Rows to skip"),
 ]
-SEARCH = _query("search", {"type": "string", "maxLength": 200}, "Case-insensitive text search")
+# Text query parameters refuse NUL (PostgreSQL text cannot hold it); say so, so fuzzers know.
+NO_NUL = r"^[^\x00]*$"
+SEARCH = _query("search", {"type": "string", "maxLength": 200, "pattern": NO_NUL}, "Case-insensitive text search")
 FILTER = {"type": "integer", "minimum": 1, "maximum": MAX_PK}
 BARCODE = {"type": "string", "minLength": 1, "maxLength": MAX_BARCODE_LENGTH, "pattern": r"\S"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -158,7 +159,7 @@ def _barcode_paths() -> dict:
             "Scan history, newest first (admin)", {"200": _json(_page("ScanHistory"), "A page")},
             params=[*PAGE_PARAMS, _query("user", FILTER, "User pk"),
                     _query("result", {"type": "string", "enum": ["match", "no_match", "error"]}, "Result"),
-                    _query("source", {"type": "string", "maxLength": 16}, "Source, e.g. api")],
+                    _query("source", {"type": "string", "maxLength": 16, "pattern": NO_NUL}, "Source, e.g. api")],
             errors=(400, 401, 403))},
         "/api/barcode/history/{pk}/": {"delete": _operation(
             "Delete one history row (admin)", {"204": {"description": "Deleted"}},
@@ -169,7 +170,7 @@ def _barcode_paths() -> dict:
 def _user_paths() -> dict:
     token_op = _operation("Create an API token (HTTP Basic)", {"200": _json(_ref("Token"), "The new token")},
                           security=BASIC_OR_TOKEN, errors=(400, 401, 403, 429),
-                          params=[_query("name", {"type": "string", "maxLength": 100}, "Token name")])
+                          params=[_query("name", {"type": "string", "maxLength": 100, "pattern": NO_NUL}, "Token name")])
     return {
         "/api/": {"get": {"summary": "Server details", "security": [],
                           "responses": {"200": _json(_ref("ServerInfo"), "Server details")}}},

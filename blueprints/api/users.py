@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from blueprints.access import public
 from blueprints.api import bp
 from blueprints.api.auth import basic_auth_allowed
-from blueprints.api.payload import invalid
+from blueprints.api.payload import query_text
 from extensions import db
 from models import utcnow
 from services import tokens
@@ -41,9 +41,7 @@ def root():
 @basic_auth_allowed
 def token():
     """Create a token for the caller, named by ?name= (each call makes a new one; only hashes are kept)."""
-    name = request.args.get("name", DEFAULT_TOKEN_NAME).strip() or DEFAULT_TOKEN_NAME
-    if len(name) > tokens.MAX_NAME_LENGTH:
-        raise invalid("name", f"Ensure this field has no more than {tokens.MAX_NAME_LENGTH} characters.")
+    name = query_text("name", tokens.MAX_NAME_LENGTH).strip() or DEFAULT_TOKEN_NAME
     row, plain = tokens.create(g.api_user, name, expires_at=utcnow() + TOKEN_LIFETIME)
     db.session.commit()
     return jsonify(token=plain, name=row.name, expiry=row.expires_at.date().isoformat())

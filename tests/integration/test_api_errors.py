@@ -58,3 +58,21 @@ def test_options_answers_json(client, headers):
     response = client.options("/api/barcode/", headers=headers)
     assert response.status_code == 200 and response.headers["Content-Type"] == "application/json"
     assert "POST" in response.get_json()["methods"]
+
+
+def test_pks_beyond_a_32_bit_id_never_reach_the_database(client, headers):
+    # PostgreSQL INTEGER ids are 32-bit: a larger pk must be a 4xx there too, not an overflow 500.
+    big = 2**31
+    _assert_json_error(client.get(f"/api/part/{big}/", headers=headers), 404)
+    _assert_json_error(client.get(f"/api/stock/?part={big}", headers=headers), 400)
+    _assert_json_error(client.post("/api/barcode/link/", json={"barcode": "A", "part": big}, headers=headers), 400)
+    _assert_json_error(client.post("/api/barcode/unlink/", json={"stockitem": 12248747605}, headers=headers), 400)
+
+
+def test_nul_characters_in_query_text_are_400(client, headers):
+    _assert_json_error(client.get("/api/part/?search=a%00b", headers=headers), 400)
+    _assert_json_error(client.get("/api/user/token/?name=a%00b", headers=headers), 400)
+
+
+def test_a_null_barcode_is_400_not_ignored(client, headers):
+    _assert_json_error(client.post("/api/barcode/unlink/", json={"part": 1, "barcode": None}, headers=headers), 400)
