@@ -43,9 +43,10 @@ def live_server(app_config):
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_instance():
-    """The Playwright driver for the session."""
+    """The Playwright driver, per module: its sync API keeps an event loop running in this thread,
+    which would break later tests that call asyncio.run()."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium")
