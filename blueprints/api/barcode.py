@@ -8,7 +8,7 @@ from flask import Response, g, jsonify, request
 from sqlalchemy import func
 
 import settings
-from barcodes import internal, links, objects, resolver
+from barcodes import internal, links, normalize, objects, resolver
 from barcodes.result import Scan, ScanResult
 from blueprints.access import requires
 from blueprints.api import bp, serializers
@@ -42,7 +42,7 @@ def _target(data: dict) -> tuple[str, int]:
 
 def _log(raw: str, result: ScanResult, action: str, body: dict, started: float) -> None:
     """Record the request in the scan log, in the request's transaction."""
-    scanlog.record(source="api", user_id=g.api_user.id, raw=raw.encode("utf-8", "surrogateescape"),
+    scanlog.record(source="api", user_id=g.api_user.id, raw=normalize.to_bytes(raw),
                    result=result, action=action, response=body, duration_ms=(perf_counter() - started) * 1000)
 
 
@@ -78,7 +78,7 @@ def scan():
 def _link_result(raw: str, object_type: str, pk: int, status: str, barcode_hash: str, message: str = "") -> ScanResult:
     """A ScanResult describing a link attempt, for the scan log."""
     match = objects.match_for(object_type, serializers.get_object(object_type, pk))
-    scan_ = Scan(raw=raw.encode("utf-8", "surrogateescape"), text=raw)
+    scan_ = Scan(raw=normalize.to_bytes(raw), text=raw)
     return ScanResult(scan=scan_, status=status, matches=[match], plugin=None, format="linked",
                       message=message, barcode_hash=barcode_hash)
 
