@@ -6,10 +6,11 @@ from flask import g, jsonify
 from barcodes.links import barcode_hash
 from barcodes.normalize import normalize
 from blueprints.api import bp, serializers
-from blueprints.api.payload import ApiError, barcode_field, invalid, json_body, pk_value
+from blueprints.api.payload import MAX_PK, ApiError, barcode_field, invalid, json_body, pk_value
 from services.stock import StockError, move, receive as receiving
 
-QUANTITY = {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 40}]}
+# null (or no quantity) means the whole item, as InvenTree's transfer takes it.
+QUANTITY = {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 40}, {"type": "null"}]}
 
 
 def _error(message: str, status: int = 400) -> ApiError:
@@ -70,7 +71,7 @@ _ERRORS = {str(code): {"description": text, "content": {"application/json": {"sc
            for code, text in ((400, "Refused, with a message"), (401, "Missing or bad credentials"),
                               (403, "Role too low or CSRF failure"), (413, "Body over 1 MB"))}
 _CREATED = {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}}
-_PK = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+_PK = {"type": "integer", "minimum": 1, "maximum": MAX_PK}
 
 # Picked up by blueprints/api/schema.py for the OpenAPI document.
 OPENAPI_PATHS = {
