@@ -28,3 +28,21 @@ def install_pragmas() -> None:
     if not _installed:
         event.listen(Engine, "connect", _sqlite_pragmas)
         _installed = True
+
+
+def take_sqlite_write_lock() -> None:
+    """On SQLite, open the session's transaction with BEGIN IMMEDIATE; elsewhere do nothing.
+
+    pysqlite sends BEGIN only before the first write, so a SAVEPOINT would start (and its RELEASE
+    commit) the outer transaction behind the caller's back, and SQLite ignores FOR UPDATE: two
+    workers could both read a row and the second write would silently win. Taking the write lock
+    first makes a concurrent writer wait, then see the first one's result.
+    """
+    from extensions import db
+
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -9,6 +9,7 @@ from barcodes import objects
 from barcodes.internal import parse_internal, parse_inventree
 from barcodes.normalize import GS, RS, EOT, normalize
 from barcodes.result import Scan
+from database import take_sqlite_write_lock
 from extensions import db
 from models import Barcode
 
@@ -76,18 +77,8 @@ def link(raw_or_scan: str | bytes | Scan, object_type: str, object_id: int, user
 
 
 def _begin_for_sqlite() -> None:
-    """Open a real transaction before the SAVEPOINT on SQLite.
-
-    pysqlite only sends BEGIN before DML, so a SAVEPOINT would start (and its RELEASE commit) the
-    outer transaction behind the caller's back. BEGIN IMMEDIATE takes the write lock now, so a
-    concurrent link waits for the other writer and then meets its row in the unique index.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = connection.connection.dbapi_connection
-    if raw is not None and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take SQLite's write lock before this transaction reads what it will change."""
+    take_sqlite_write_lock()
 
 
 def unlink(object_type: str, object_id: int, data: str | bytes | Scan | None = None) -> int:

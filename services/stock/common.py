@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from barcodes.result import Match, Scan, ScanResult
+from database import take_sqlite_write_lock
 from extensions import db
 from models import StockItem, StockLocation, StockTracking
 from services import scanlog
@@ -136,15 +137,5 @@ def lock_items(ids: list[int]) -> dict[int, StockItem]:
 
 
 def _write_lock_for_sqlite() -> None:
-    """Take SQLite's write lock before reading rows that will be changed.
-
-    SQLite ignores FOR UPDATE, and pysqlite sends BEGIN only before the first write, so without this
-    two workers both read quantity 5, both move 3, and the second write silently wins (a lost update).
-    BEGIN IMMEDIATE makes the second worker wait, then read the first one's result.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = connection.connection.dbapi_connection
-    if raw is not None and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take SQLite's write lock before this transaction reads what it will change."""
+    take_sqlite_write_lock()
