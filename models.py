@@ -101,7 +101,12 @@ class StockLocation(TimestampMixin, db.Model):
     @property
     def path(self) -> str:
         """Full path such as 'Building A / Lab / Shelf 2'."""
-        return " / ".join([a.name for a in self.ancestors()] + [self.name])
+        return self.title_of([a.name for a in self.ancestors()] + [self.name])
+
+    @staticmethod
+    def title_of(names_root_first: list[str]) -> str:
+        """How a location reads to people, from the names on its path (for queries that load none)."""
+        return " / ".join(names_root_first)
 
     def __str__(self) -> str:
         return self.path
@@ -123,8 +128,13 @@ class Part(TimestampMixin, db.Model):
     stock_items: Mapped[list[StockItem]] = relationship(back_populates="part")
     supplier_parts: Mapped[list[SupplierPart]] = relationship(back_populates="part")
 
+    @staticmethod
+    def title_of(ipn: str | None, name: str) -> str:
+        """How a part reads to people, from its columns (for queries that load no Part)."""
+        return f"{ipn} {name}" if ipn else name
+
     def __str__(self) -> str:
-        return f"{self.ipn} {self.name}" if self.ipn else self.name
+        return self.title_of(self.ipn, self.name)
 
 
 class StockItem(TimestampMixin, db.Model):
@@ -153,9 +163,14 @@ class StockItem(TimestampMixin, db.Model):
         CheckConstraint("quantity >= 0", name="quantity_nonnegative"),
     )
 
+    @staticmethod
+    def title_of(part_name: str, serial: str | None, quantity: Decimal) -> str:
+        """How a stock item reads to people, from its columns (for queries that load no StockItem)."""
+        label = f"#{serial}" if serial else f"x {quantity.normalize():f}"
+        return f"{part_name} {label}"
+
     def __str__(self) -> str:
-        label = f"#{self.serial}" if self.serial else f"x {self.quantity.normalize():f}"
-        return f"{self.part.name} {label}"
+        return self.title_of(self.part.name, self.serial, self.quantity)
 
 
 class Company(db.Model):
@@ -192,8 +207,13 @@ class SupplierPart(db.Model):
 
     __table_args__ = (UniqueConstraint("supplier_id", "sku", name="uq_supplier_part_supplier_sku"),)
 
+    @staticmethod
+    def title_of(supplier_name: str, sku: str) -> str:
+        """How a supplier part reads to people, from its columns (for queries that load none)."""
+        return f"{supplier_name} {sku}"
+
     def __str__(self) -> str:
-        return f"{self.supplier.name} {self.sku}"
+        return self.title_of(self.supplier.name, self.sku)
 
 
 class Barcode(db.Model):

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 
 
 class SettingError(ValueError):
@@ -108,10 +109,13 @@ def env_override(key: str) -> Any | None:
     return None if raw is None else _spec(key).coerce(raw)
 
 
-def _stored() -> dict[str, Any]:
-    """All stored values, read once per request."""
-    if has_request_context() and "settings_cache" in g:
-        return g.settings_cache
+# Every worker keeps the stored values for this long, so a scan does not pay a query for them; a
+# change made in another worker (or on another app server) is seen within this time, and one made
+# in this worker at once (set_value clears the cache).
+CACHE_SECONDS = 2.0
+
+
+def _read_stored() -> dict[str, Any]:
     from extensions import db
     from models import Setting
 
@@ -122,9 +126,34 @@ def _stored() -> dict[str, Any]:
                 values[row.key] = SPECS[row.key].coerce(json.loads(row.value))
             except (SettingError, ValueError):
                 pass  # a value that no longer fits its spec falls back to the default
+    return values
+
+
+def _stored() -> dict[str, Any]:
+    """All stored values: one snapshot per request, taken from the worker's short-lived cache."""
+    if has_request_context() and "settings_cache" in g:
+        return g.settings_cache
+    cache = current_app.extensions.setdefault("settings_cache", {})
+    now = time.monotonic()
+    if cache.get("until", 0.0) <= now:
+        cache["values"], cache["until"] = _read_stored(), now + current_app.config.get("SETTINGS_CACHE_SECONDS", CACHE_SECONDS)
+    values = cache["values"]
     if has_request_context():
         g.settings_cache = values
     return values
+
+
+def refresh() -> None:
+    """Read the stored values now, for this request and the worker's cache (pages that edit them)."""
+    forget_cached()
+    _stored()
+
+
+def forget_cached() -> None:
+    """Drop this worker's cached values, so the next read sees the database."""
+    current_app.extensions.pop("settings_cache", None)
+    if has_request_context():
+        g.pop("settings_cache", None)
 
 
 def get(key: str) -> Any:
@@ -153,6 +182,5 @@ def set_value(key: str, value: Any) -> Any:
         db.session.add(Setting(key=key, value=json.dumps(typed)))
     else:
         row.value = json.dumps(typed)
-    if has_request_context():
-        g.pop("settings_cache", None)
+    forget_cached()
     return typed

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from barcodes import objects
@@ -42,6 +43,16 @@ def find(scan: Scan) -> Barcode | None:
     return db.session.execute(
         db.select(Barcode).where(Barcode.data_hash == barcode_hash(scan))
     ).scalar_one_or_none()
+
+
+_TARGET_BY_HASH = select(Barcode.__table__.c.object_type, Barcode.__table__.c.object_id).where(
+    Barcode.__table__.c.data_hash == bindparam("data_hash"))
+
+
+def find_target(scan: Scan) -> tuple[str, int] | None:
+    """(object type, id) a scan is linked to, or None: the scan path's lookup, in one Core query."""
+    row = db.session.connection().execute(_TARGET_BY_HASH, {"data_hash": barcode_hash(scan)}).first()
+    return None if row is None else (row.object_type, row.object_id)
 
 
 def _describe(row: Barcode) -> str:

@@ -70,6 +70,10 @@ class Registry:
         except KeyError:
             raise KeyError(f"no barcode plugin named {name!r}") from None
 
+    def is_builtin(self, name: str) -> bool:
+        """Whether the plugin called `name` ships with Shelfscan."""
+        return name in self._builtin
+
     def names(self) -> list[str]:
         """Every plugin's name in registration order."""
         return list(self._plugins)

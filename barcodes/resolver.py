@@ -51,8 +51,11 @@ def _run_plugins(scan: Scan, registry) -> ScanResult:
     result = ScanResult(scan=scan, status="no_match", barcode_hash=barcode_hash(scan))
     seen: set[tuple[str, int]] = set()
     recognised: tuple[str, PluginResult] | None = None
+    isolate = _needs_savepoints()
     for plugin in registry.active():
-        found = _ask(plugin, scan)
+        # Built-in plugins only read by primary or unique key; a failure there (a lost database)
+        # fails the whole request anyway, so only other plugins pay for a savepoint.
+        found = _ask(plugin, scan, isolate and not registry.is_builtin(plugin.name))
         if found is None:
             continue
         new = [m for m in found.matches if isinstance(m, Match) and (m.object_type, m.object_id) not in seen]
@@ -63,6 +66,8 @@ def _run_plugins(scan: Scan, registry) -> ScanResult:
             result.format, result.fields = found.format, dict(found.fields)
         elif recognised is None and (found.format or found.fields):
             recognised = (plugin.name, found)
+        if found.final:
+            break
     if result.matches:
         result.status = "match"
         if not result.format and recognised:
@@ -86,9 +91,11 @@ def _fill_parsed(result: ScanResult) -> None:
         result.format, result.fields = parsed.format, dict(parsed.fields)
 
 
-def _ask(plugin, scan: Scan) -> PluginResult | None:
+def _ask(plugin, scan: Scan, isolate: bool) -> PluginResult | None:
     """One plugin's answer; a plugin that raises is logged and skipped, its database work undone."""
-    savepoint = _savepoint()
+    from extensions import db
+
+    savepoint = db.session.begin_nested() if isolate else None
     try:
         found = plugin.scan(scan)
     except Exception:
@@ -101,15 +108,14 @@ def _ask(plugin, scan: Scan) -> PluginResult | None:
     return found if isinstance(found, PluginResult) else None
 
 
-def _savepoint():
-    """A SAVEPOINT so a plugin's failed query cannot abort the caller's transaction. Only PostgreSQL
-    needs one: a failed statement on SQLite leaves the transaction usable, so we save the round trips."""
+def _needs_savepoints() -> bool:
+    """Whether each plugin runs in a SAVEPOINT, so its failed query cannot abort the caller's
+    transaction. Only PostgreSQL needs one: a failed statement on SQLite leaves the transaction
+    usable, so we save the round trips."""
     from flask import current_app, has_app_context
 
     if not has_app_context() or "sqlalchemy" not in current_app.extensions:
-        return None
+        return False
     from extensions import db
 
-    if db.session.get_bind().dialect.name == "sqlite":
-        return None
-    return db.session.begin_nested()
+    return db.session.get_bind().dialect.name != "sqlite"

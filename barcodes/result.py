@@ -53,3 +53,6 @@ class PluginResult:
     format: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     message: str = ""  # optional note for people, e.g. "supplier code for an unknown SKU"
+    # The code is this plugin's alone (an internal code names its object and cannot be linked),
+    # so the resolver asks no further plugin.
+    final: bool = False

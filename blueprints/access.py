@@ -84,15 +84,12 @@ def _unauthorized():
 
 def _load_user(session_id: str):
     """Load the user named by a session id of the form 'id:version'."""
-    from models import User
+    from services import users
 
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
+    return users.session_user(int(user_id), int(version))
 
 
 def init_app(app: Flask) -> None:

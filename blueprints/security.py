@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No 'unsafe-inline' anywhere: scripts come only from /static, and htmx is told not to inject styles.
@@ -32,6 +33,17 @@ def _headers(response):
     return response
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, minus building a signer for requests that carry no cookie
+    (API calls with a token, health checks): Flask builds one on every request otherwise."""
+
+    def open_session(self, app: Flask, request) -> SecureCookieSession | None:
+        """An empty session when there is no cookie; else Flask's usual checked one."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
     """Register the header hook; trust PROXY_HOPS proxies for the client address and scheme."""
     hops = int(app.config.get("PROXY_HOPS") or 0)
@@ -39,4 +51,5 @@ def init_app(app: Flask) -> None:
         # Only the given number of proxies may set these, so a client cannot fake its address
         # (which the login rate limit keys on) or pretend to be on HTTPS.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    app.session_interface = CookieSessions()
     app.after_request(_headers)

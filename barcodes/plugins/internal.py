@@ -23,8 +23,8 @@ class InternalPlugin:
             return None
         object_type, object_id = found
         fields = {"object_type": object_type, "object_id": object_id}
-        obj = objects.get_object(object_type, object_id)
-        if obj is None:
+        match = objects.find_match(object_type, object_id)
+        if match is None:
             label = objects.kind(object_type).label
-            return PluginResult(format=fmt, fields=fields, message=f"{label} {object_id} does not exist.")
-        return PluginResult(matches=[objects.match_for(object_type, obj)], format=fmt, fields=fields)
+            return PluginResult(format=fmt, fields=fields, message=f"{label} {object_id} does not exist.", final=True)
+        return PluginResult(matches=[match], format=fmt, fields=fields, final=True)

@@ -13,10 +13,10 @@ class LinkedPlugin:
 
     def scan(self, scan: Scan) -> PluginResult | None:
         """Match a linked barcode to its object."""
-        row = links.find(scan)
-        if row is None:
+        target = links.find_target(scan)
+        if target is None:
             return None
-        obj = objects.get_object(row.object_type, row.object_id)
-        if obj is None:
+        match = objects.find_match(*target)
+        if match is None:
             return PluginResult(format="linked", message="The linked object no longer exists.")
-        return PluginResult(matches=[objects.match_for(row.object_type, obj)], format="linked")
+        return PluginResult(matches=[match], format="linked")

@@ -15,6 +15,13 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_app_template_filter(display.visible, "visible_controls")
 
 
+@bp.before_request
+def fresh_settings():
+    """Admin pages show and change the stored settings: read them from the database, not from the
+    worker's short-lived copy, so a change another worker just made is neither hidden nor undone."""
+    settings.refresh()
+
+
 def plugin_registry():
     """The app's barcode plugin registry, or None until the engine provides one."""
     return current_app.extensions.get("barcode_registry")

@@ -4,7 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable
 
-from sqlalchemy import and_
+from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy.engine import Row
 
 from barcodes import objects
 from extensions import db
@@ -48,10 +49,10 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def part(row: Part, barcode_hash: str = "") -> dict[str, Any]:
-    """A part with InvenTree's field names."""
+def part(row: Part | Row, barcode_hash: str = "") -> dict[str, Any]:
+    """A part with InvenTree's field names (from the model or a Core row of its columns)."""
     return {
-        "pk": row.id, "name": row.name, "full_name": str(row), "IPN": row.ipn or "",
+        "pk": row.id, "name": row.name, "full_name": Part.title_of(row.ipn, row.name), "IPN": row.ipn or "",
         "description": row.description, "units": row.units, "active": row.active,
         "default_location": row.default_location_id, "category": None, "purchaseable": True,
         "component": True, "assembly": False, "trackable": False, "virtual": False, "is_template": False,
@@ -59,8 +60,9 @@ def part(row: Part, barcode_hash: str = "") -> dict[str, Any]:
     }
 
 
-def stock_item(row: StockItem, barcode_hash: str = "") -> dict[str, Any]:
-    """A stock item with InvenTree's field names (status as InvenTree's numeric code)."""
+def stock_item(row: StockItem | Row, barcode_hash: str = "") -> dict[str, Any]:
+    """A stock item with InvenTree's field names (status as InvenTree's numeric code), from the
+    model or a Core row of its columns."""
     return {
         "pk": row.id, "part": row.part_id, "location": row.location_id, "supplier_part": row.supplier_part_id,
         "quantity": _number(row.quantity), "serial": row.serial or "", "batch": row.batch,
@@ -105,8 +107,29 @@ def serialize(object_type: str, row) -> dict[str, Any]:
     return SERIALIZERS[object_type](row, barcode_hashes(object_type, [row.id]).get(row.id, ""))
 
 
+def _core_lookups() -> dict[str, Select]:
+    """Per type whose serializer reads only its own columns: one Core query for them and the
+    linked barcode hash. A scan answer needs this on every match, and Core costs a fifth of the ORM."""
+    barcode = Barcode.__table__
+    lookups = {}
+    for object_type, model in (("part", Part), ("stockitem", StockItem)):
+        table = model.__table__
+        linked = and_(barcode.c.object_type == object_type, barcode.c.object_id == table.c.id)
+        lookups[object_type] = (
+            select(table, barcode.c.data_hash.label("linked_hash")).select_from(table.outerjoin(barcode, linked))
+            .where(table.c.id == bindparam("pk")).order_by(barcode.c.id.desc()).limit(1))
+    return lookups
+
+
+_CORE_LOOKUPS = _core_lookups()
+
+
 def find_serialized(object_type: str, pk: int) -> dict[str, Any] | None:
     """One object by pk, serialized with its linked barcode hash, in one query; None when missing."""
+    core = _CORE_LOOKUPS.get(object_type)
+    if core is not None:
+        row = db.session.connection().execute(core, {"pk": pk}).first()
+        return None if row is None else SERIALIZERS[object_type](row, row.linked_hash or "")
     model = objects.kind(object_type).model
     linked = and_(Barcode.object_type == object_type, Barcode.object_id == model.id)
     row = db.session.execute(

@@ -19,6 +19,9 @@ PRUNE_BATCH = 500
 DELETE_BATCH = 5000
 
 
+_INSERT = ScanLog.__table__.insert()
+
+
 def record(
     *,
     source: str,
@@ -29,8 +32,9 @@ def record(
     response: Any = "",
     duration_ms: float = 0.0,
     error: str = "",
-) -> ScanLog | None:
-    """Add a scan-log row to the session (the caller commits); None when logging is off."""
+) -> int | None:
+    """Write a scan-log row in the caller's transaction (the caller commits); returns its id, or
+    None when logging is off. A Core insert: every scan pays it, and it needs no ORM bookkeeping."""
     if not settings.get("BARCODE_STORE_RESULTS"):
         return None
     scan: Scan | None = result.scan if result else None
@@ -38,7 +42,7 @@ def record(
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
     text = response if isinstance(response, str) else json.dumps(response, default=str)
-    row = ScanLog(
+    values = dict(
         created_at=utcnow(),
         source=source[:16],
         user_id=user_id,
@@ -55,11 +59,10 @@ def record(
         response=storable(text or error or (result.message if result else "")),
         duration_ms=duration_ms,
     )
-    db.session.add(row)
-    db.session.flush()  # the commit would flush anyway; the id decides whether to prune now
-    if row.id % PRUNE_EVERY == 0:
+    row_id = db.session.connection().execute(_INSERT, values).inserted_primary_key[0]
+    if row_id % PRUNE_EVERY == 0:
         prune(PRUNE_BATCH)
-    return row
+    return row_id
 
 
 def storable(text: str) -> str:
@@ -67,7 +70,7 @@ def storable(text: str) -> str:
     that were not UTF-8 (lone surrogates) become U+FFFD; `raw` keeps the exact bytes."""
     if "\x00" in text:
         text = text.replace("\x00", "\u2400")
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text):
         text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
     return text
 

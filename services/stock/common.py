@@ -73,12 +73,8 @@ def describe_match(match: Match) -> str:
 
 def log_scan(result: ScanResult, *, user_id: int | None, action: str, response, source: str = SCAN_SOURCE) -> int | None:
     """Write the scan-log row for a scan that did (or tried) stock work; returns its id."""
-    row = scanlog.record(source=source, user_id=user_id, raw=result.scan.raw, result=result,
-                         action=action, response=response)
-    if row is None:
-        return None
-    db.session.flush()
-    return row.id
+    return scanlog.record(source=source, user_id=user_id, raw=result.scan.raw, result=result,
+                          action=action, response=response)
 
 
 def log_action(location: StockLocation, *, user_id: int | None, action: str, response) -> int | None:

@@ -18,12 +18,12 @@ ANY = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 def world(app, users):
     """A scan row, a token and a plugin, so every admin URL names something real."""
     app.extensions["barcode_registry"] = FakeRegistry(["internal", "gs1"])
-    row = scanlog.record(source="wedge", user_id=users["operator"].id, raw=b"SS-P-1",
+    scan_id = scanlog.record(source="wedge", user_id=users["operator"].id, raw=b"SS-P-1",
                          result=ScanResult(scan=Scan(raw=b"SS-P-1", text="SS-P-1"), status="no_match"))
     token = ApiToken(user_id=users["operator"].id, name="ci", token_hash="a" * 64)
     db.session.add(token)
     db.session.commit()
-    return {"scan_id": row.id, "user_id": users["operator"].id, "token_id": token.id, "name": "gs1"}
+    return {"scan_id": scan_id, "user_id": users["operator"].id, "token_id": token.id, "name": "gs1"}
 
 
 def admin_routes(app, world):

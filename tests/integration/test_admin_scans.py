@@ -8,6 +8,7 @@ import re
 import settings
 from barcodes.result import Match, Scan, ScanResult
 from extensions import db
+from models import ScanLog
 from services import scanlog
 
 
@@ -17,10 +18,10 @@ def log(text: str, status: str = "match", *, raw: bytes | None = None, source: s
     raw = raw if raw is not None else text.encode("utf-8", "surrogateescape")
     result = ScanResult(scan=Scan(raw=raw, text=text), status=status, matches=[match] if match else [],
                         plugin=plugin, fields=fields or {})
-    row = scanlog.record(source=source, user_id=user.id if user else None, raw=raw, result=result,
-                         action="navigate", response=response)
+    row_id = scanlog.record(source=source, user_id=user.id if user else None, raw=raw, result=result,
+                            action="navigate", response=response)
     db.session.commit()
-    return row
+    return db.session.get(ScanLog, row_id)
 
 
 def row_ids(html: str) -> list[int]:

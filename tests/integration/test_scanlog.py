@@ -25,13 +25,13 @@ def result_for(text: str, status: str = "match", *, raw: bytes | None = None, ai
 
 def add_rows(n: int, **overrides) -> list[ScanLog]:
     """n rows through the real writer, committed."""
-    rows = []
+    ids = []
     for i in range(n):
         result = result_for(f"ROW-{i}", overrides.get("status", "match"), plugin=overrides.get("plugin", "internal"))
-        rows.append(scanlog.record(source=overrides.get("source", "wedge"), user_id=overrides.get("user_id"),
-                                   raw=result.scan.raw, result=result))
+        ids.append(scanlog.record(source=overrides.get("source", "wedge"), user_id=overrides.get("user_id"),
+                                  raw=result.scan.raw, result=result))
     db.session.commit()
-    return rows
+    return [db.session.get(ScanLog, row_id) for row_id in ids]
 
 
 SOURCES = {
@@ -70,11 +70,10 @@ def test_a_row_for_every_source_keeps_what_arrived(app, users, source):
     spec = SOURCES[source]
     result = result_for(spec["text"], spec["status"], raw=spec["raw"], aim=spec["aim"], symbology=spec["symbology"],
                         plugin=spec["plugin"], match=spec["match"], fields=spec["fields"], message=spec.get("message", ""))
-    row = scanlog.record(source=source, user_id=users["operator"].id, raw=spec["raw"], result=result,
-                         action=spec["action"], response=spec["response"], duration_ms=3.25)
+    row_id = scanlog.record(source=source, user_id=users["operator"].id, raw=spec["raw"], result=result,
+                            action=spec["action"], response=spec["response"], duration_ms=3.25)
     db.session.commit()
-    db.session.expire_all()
-    stored = db.session.get(ScanLog, row.id)
+    stored = db.session.get(ScanLog, row_id)
     assert stored.source == source
     assert stored.user.username == "operator"
     assert bytes(stored.raw) == spec["raw"]  # control characters and AIM id exactly as received
@@ -93,8 +92,9 @@ def test_a_row_for_every_source_keeps_what_arrived(app, users, source):
 
 
 def test_an_error_without_a_result_is_recorded_with_its_message(app, users):
-    row = scanlog.record(source="dialog", user_id=None, raw=b"\x00\xff", error="Nothing was scanned.")
+    row_id = scanlog.record(source="dialog", user_id=None, raw=b"\x00\xff", error="Nothing was scanned.")
     db.session.commit()
+    row = db.session.get(ScanLog, row_id)
     assert (row.result, row.response, bytes(row.raw)) == ("error", "Nothing was scanned.", b"\x00\xff")
 
 
