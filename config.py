@@ -58,5 +58,7 @@ def engine_options(db_url: str) -> dict:
     """SQLAlchemy engine options suited to the database in use."""
     if db_url.startswith("sqlite"):
         # A busy timeout lets concurrent gunicorn workers queue for the write lock instead of failing.
-        return {"connect_args": {"timeout": 5, "check_same_thread": False}}
+        from database import BUSY_TIMEOUT_S, QueuedConnection
+
+        return {"connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False, "factory": QueuedConnection}}
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
