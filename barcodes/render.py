@@ -85,12 +85,29 @@ def _render_linear(data: str, symbology: str, fmt: str, size: int | None, text: 
     if fmt == "png":
         options["dpi"] = 254  # 0.1 mm per pixel: one module of size 2 is two pixels
     try:
-        code = barcode.get_barcode_class(symbology)(data, writer=writer)
+        code_class = _code128_class() if symbology == "code128" else barcode.get_barcode_class(symbology)
+        code = code_class(data, writer=writer)
         out = io.BytesIO()
         code.write(out, options, caption)
     except (BarcodeError, ValueError, OSError, RuntimeError) as exc:
         raise RenderError(f"This data cannot be drawn as {symbology}: {exc}") from None
     return out.getvalue()
+
+
+def _code128_class():
+    """python-barcode's Code128, mended: its last step folds "start, switch to set X" into "start X",
+    but it also folds a leading data pair "99" in set C (value 99, the same number as the switch to
+    C), so "99" or "991234" were drawn without their first two digits."""
+    from barcode.charsets import code128
+    from barcode.codex import Code128
+
+    class MendedCode128(Code128):
+        def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+            if len(encoded) > 1 and code128.TO.get(encoded[1]) not in (None, encoded[0]):
+                encoded[:2] = [code128.TO[encoded[1]]]
+            return encoded
+
+    return MendedCode128
 
 
 def _writer(fmt: str):

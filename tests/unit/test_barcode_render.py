@@ -83,6 +83,12 @@ def test_bad_requests_raise_a_readable_render_error(data, symbology, fmt, messag
         render(data, symbology, fmt)
 
 
+@pytest.mark.parametrize("data", ["99", "9912", "991234", "12\x1d99", "A99"])
+def test_code128_keeps_a_leading_99(data):
+    """python-barcode drops a leading "99" pair in set C (it mistakes it for a set switch)."""
+    assert [d.text for d in decode(render(data, "code128", "png"))] == [data]
+
+
 @hsettings(max_examples=60, deadline=None)
 @given(st.sampled_from(["qr", "datamatrix", "code128"]),
        st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("\x1d\x1e"),
