@@ -239,7 +239,7 @@ class ScanLog(db.Model):
     __tablename__ = "scan_log"
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(16))
     raw: Mapped[bytes] = mapped_column(LargeBinary)  # exactly as received; PostgreSQL text cannot hold NUL
     data: Mapped[str] = mapped_column(Text, default="")  # canonical form
@@ -261,6 +261,7 @@ class ScanLog(db.Model):
         Index("ix_scan_log_result_id", "result", "id"),
         Index("ix_scan_log_source_id", "source", "id"),
         Index("ix_scan_log_plugin_id", "plugin", "id"),
+        Index("ix_scan_log_user_id_id", "user_id", "id"),
     )
 
 

@@ -5,7 +5,7 @@ from flask import Blueprint
 
 from blueprints.crud import Resource, register_crud
 from blueprints.forms.inventory import PartForm, set_location_choices
-from blueprints.listing import ListSpec, search_text
+from blueprints.listing import ListSpec, search_text, top
 from blueprints.rendering import render
 from extensions import db
 from models import Part, StockItem
@@ -42,5 +42,5 @@ register_crud(bp, Resource(
 def options():
     """<option>s of parts matching what was typed into a part field (its datalist, via htmx)."""
     q = search_text("q", "part_id")
-    parts = db.session.scalars(LISTING.filtered(q).order_by(Part.name, Part.id).limit(20)).all() if q else []
+    parts = top(LISTING, q, (Part.name, Part.id), 20) if q else []
     return render("parts/_options.html", parts=parts)

@@ -22,6 +22,7 @@ LISTING = ListSpec(
            "status": StockItem.status},
     default_sort="part",
     tiebreak=StockItem.id,
+    search_keys={"part": StockItem.part_id},
     options=(contains_eager(StockItem.part), contains_eager(StockItem.location)),
 )
 

@@ -20,6 +20,7 @@ LISTING = ListSpec(
            "manufacturer": SupplierPart.manufacturer_name},
     default_sort="sku",
     tiebreak=SupplierPart.id,
+    search_keys={"part": SupplierPart.part_id},
     options=(contains_eager(SupplierPart.part), contains_eager(SupplierPart.supplier)),
 )
 

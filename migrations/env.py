@@ -50,6 +50,13 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_name(name, type_, parent_names):
+    """Leave the search machinery (FTS tables, trigram and NOCASE indexes) out of autogenerate."""
+    from services.search import is_search_machinery
+
+    return not is_search_machinery(name)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -92,6 +99,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search indexes are made by their migration and cannot be declared in models.py;
+    # without this, autogenerate would propose dropping them.
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 
