@@ -73,3 +73,38 @@ def test_env_overrides_are_shown_locked_and_not_changed(admin_client, monkeypatc
     monkeypatch.delenv("SHELFSCAN_BARCODE_PREFIX")
     db.session.expire_all()
     assert settings.get("BARCODE_PREFIX") == "SS"
+
+
+def _store_elsewhere(key: str, value) -> None:
+    """Store a setting the way another worker (another process) would: its own connection."""
+    import json
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db.engine.url)
+    with engine.begin() as conn:
+        changed = conn.execute(text("UPDATE setting SET value = :v WHERE key = :k"),
+                               {"v": json.dumps(value), "k": key}).rowcount
+        if not changed:
+            conn.execute(text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"k": key, "v": json.dumps(value)})
+    engine.dispose()
+
+
+def test_a_change_made_by_another_worker_reaches_this_one_within_the_cache_time(app, operator_client):
+    import time
+
+    app.config["SETTINGS_CACHE_SECONDS"] = 0.5
+    assert operator_client.post("/scan", data={"barcode": "NO-SUCH-CODE-1"}).status_code == 200
+    _store_elsewhere("BARCODE_ENABLE", False)
+    # Within the cache time this worker still scans (it has not looked at the database)...
+    assert operator_client.post("/scan", data={"barcode": "NO-SUCH-CODE-2"}).status_code == 200
+    time.sleep(0.6)
+    # ...after it, scanning is off here too, without a restart.
+    assert operator_client.post("/scan", data={"barcode": "NO-SUCH-CODE-3"}).status_code == 404
+
+
+def test_admin_pages_show_what_another_worker_just_stored(admin_client):
+    admin_client.get("/admin/settings")  # this worker has the values cached now
+    _store_elsewhere("BARCODE_PREFIX", "XYZ")
+    html = admin_client.get("/admin/settings").get_data(as_text=True)
+    assert 'name="BARCODE_PREFIX"' in html and 'value="XYZ"' in html
