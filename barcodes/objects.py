@@ -112,9 +112,12 @@ def find_match(object_type: str, object_id: int) -> Match | None:
         return None
     statement, title = _TITLE_QUERIES[object_type]
     rows = db.session.connection().execute(statement, {"pk": object_id}).all()
-    if not rows:
-        return None
-    return Match(object_type=object_type, object_id=object_id, title=title(rows),
+    return make_match(object_type, object_id, title(rows)) if rows else None
+
+
+def make_match(object_type: str, object_id: int, title: str) -> Match:
+    """The Match for an object whose title the caller already has."""
+    return Match(object_type=object_type, object_id=object_id, title=title,
                  url=web_url(object_type, object_id), api_url=api_url(object_type, object_id))
 
 

@@ -1,6 +1,8 @@
 """GS1 codes (element strings, Digital Link, bare EAN/UPC): the GTIN names a part."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+
 from barcodes import objects
 from barcodes.parsers import parse
 from barcodes.result import PluginResult, Scan
@@ -20,6 +22,12 @@ def gtin_forms(gtin14: str) -> list[str]:
     return forms
 
 
+# Built once and in Core: every EAN/UPC scanned comes here, and only the titles are needed.
+_PART = Part.__table__
+_PARTS_BY_GTIN = (select(_PART.c.id, _PART.c.ipn, _PART.c.name)
+                  .where(_PART.c.gtin.in_(bindparam("forms", expanding=True))).order_by(_PART.c.id).limit(MAX_MATCHES))
+
+
 class GS1Plugin:
     """Resolves GS1 data to the part with that GTIN (indexed lookup on Part.gtin)."""
 
@@ -35,9 +43,7 @@ class GS1Plugin:
         gtin = fields.get("gtin") or fields.get("content_gtin")
         if not gtin:
             return PluginResult(format=parsed.format, fields=fields)
-        rows = db.session.execute(
-            db.select(Part).where(Part.gtin.in_(gtin_forms(str(gtin)))).order_by(Part.id).limit(MAX_MATCHES)
-        ).scalars()
-        matches = [objects.match_for("part", row) for row in rows]
+        rows = db.session.connection().execute(_PARTS_BY_GTIN, {"forms": gtin_forms(str(gtin))})
+        matches = [objects.make_match("part", row.id, Part.title_of(row.ipn, row.name)) for row in rows]
         message = "" if matches else f"No part has the GTIN {gtin}."
         return PluginResult(matches=matches, format=parsed.format, fields=fields, message=message)

@@ -1,7 +1,7 @@
 """Supplier labels (ECIA/DigiKey/Mouser, LCSC, TME): SKU of that supplier, then MPN."""
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, select
 
 from barcodes import objects
 from barcodes.parsers import parse
@@ -35,20 +35,36 @@ class SupplierPlugin:
         names = SUPPLIER_NAMES.get(parsed.supplier, ())
         rows = []
         if fields.get("sku"):
-            rows = _lookup(SupplierPart.sku == str(fields["sku"]), names)
+            rows = _lookup("sku", str(fields["sku"]), names)
         if not rows and fields.get("mpn"):
-            rows = _lookup(SupplierPart.mpn == str(fields["mpn"]), names)
+            rows = _lookup("mpn", str(fields["mpn"]), names)
             if not rows and names:
-                rows = _lookup(SupplierPart.mpn == str(fields["mpn"]), ())
-        matches = [objects.match_for("supplierpart", row) for row in rows]
+                rows = _lookup("mpn", str(fields["mpn"]), ())
+        matches = [objects.make_match("supplierpart", row.id, SupplierPart.title_of(row.name, row.sku))
+                   for row in rows]
         message = "" if matches else "No supplier part with this SKU or MPN."
         return PluginResult(matches=matches, format=parsed.format, fields=fields, message=message)
 
 
-def _lookup(condition, names: tuple[str, ...]) -> list[SupplierPart]:
-    """Supplier parts by an indexed column, limited to the supplier's company names when known."""
-    query = db.select(SupplierPart).where(condition)
-    if names:
-        query = query.join(Company, SupplierPart.supplier_id == Company.id).where(
-            func.lower(Company.name).in_(names))
-    return list(db.session.execute(query.order_by(SupplierPart.id).limit(MAX_MATCHES)).scalars())
+def _lookups() -> dict[tuple[str, bool], object]:
+    """(id, sku, supplier name) of supplier parts by sku or mpn (both indexed), with or without the
+    supplier's company names: built once and in Core, as every supplier label scanned comes here."""
+    supplier_part, company = SupplierPart.__table__, Company.__table__
+    statements = {}
+    for column in ("sku", "mpn"):
+        query = (select(supplier_part.c.id, supplier_part.c.sku, company.c.name)
+                 .join_from(supplier_part, company, supplier_part.c.supplier_id == company.c.id)
+                 .where(supplier_part.c[column] == bindparam("value")))
+        statements[column, False] = query.order_by(supplier_part.c.id).limit(MAX_MATCHES)
+        statements[column, True] = (query.where(func.lower(company.c.name).in_(bindparam("names", expanding=True)))
+                                    .order_by(supplier_part.c.id).limit(MAX_MATCHES))
+    return statements
+
+
+_LOOKUPS = _lookups()
+
+
+def _lookup(column: str, value: str, names: tuple[str, ...]) -> list:
+    """Supplier parts whose `column` is `value`, of one of the companies `names` when given."""
+    params = {"value": value, "names": list(names)} if names else {"value": value}
+    return db.session.connection().execute(_LOOKUPS[column, bool(names)], params).all()
