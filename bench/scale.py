@@ -93,8 +93,8 @@ def prepare(url: str, rows: int) -> None:
     engine.dispose()
 
 
-def measure(url: str, repeats: int) -> dict[str, float]:
-    """Median ms of each measured request against one database."""
+def probes_for(url: str):
+    """A signed-in client on one database and the requests to time against it, by name."""
     from app import create_app
     from extensions import db
     from models import Part, StockItem, User
@@ -109,7 +109,7 @@ def measure(url: str, repeats: int) -> dict[str, float]:
         user_id = db.session.scalar(db.select(User.id).where(User.username == "bench-admin"))
         db.engine.dispose()
     hx = {"HX-Request": "true"}
-    probes = {
+    return app, {
         "scan (linked barcode)": lambda: client.post("/scan", data={"barcode": "BENCH-PROBE-CODE"}, headers=hx),
         "scan (unknown code)": lambda: client.post("/scan", data={"barcode": "NOT-A-KNOWN-CODE"}, headers=hx),
         "part page": lambda: client.get(f"/parts/{part_id}"),
@@ -123,23 +123,35 @@ def measure(url: str, repeats: int) -> dict[str, float]:
         "part as you type": lambda: client.get("/parts/options?q=resis"),
         "history, by user": lambda: client.get(f"/admin/scans?user_id={user_id}"),
     }
-    medians = {}
-    for name, probe in probes.items():
-        times, cpu = [], []
+
+
+def _timed(name: str, probe) -> tuple[float, float]:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    response = probe()
+    elapsed, cpu_used = time.perf_counter() - started, time.process_time() - cpu_started
+    assert response.status_code == 200 or (name.startswith("scan") and response.headers.get("HX-Redirect")), \
+        (name, response.status_code)
+    return elapsed, cpu_used
+
+
+def measure(urls: dict[str, str], repeats: int) -> dict[str, dict[str, tuple[float, float]]]:
+    """Median (wall, CPU) ms of each request on each database, the databases taking turns request by
+    request, so that drift on a shared machine (other work, caches, frequency) lands on both sides."""
+    clients = {label: probes_for(url) for label, url in urls.items()}
+    samples = {label: {} for label in urls}
+    for name in next(iter(clients.values()))[1]:
         for n in range(repeats + 3):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            response = probe()
-            elapsed = time.perf_counter() - started
-            cpu_used = time.process_time() - cpu_started
-            assert response.status_code == 200 or (name.startswith("scan") and response.headers.get("HX-Redirect")), \
-                (name, response.status_code)
-            if n >= 3:  # the first calls warm caches and compile queries
-                times.append(elapsed)
-                cpu.append(cpu_used)
-        medians[name] = (1000 * statistics.median(times), 1000 * statistics.median(cpu))
-    with app.app_context():
-        db.engine.dispose()
-    return medians
+            for label, (_app, probes) in clients.items():
+                wall, cpu = _timed(name, probes[name])
+                if n >= 3:  # the first calls warm caches and compile queries
+                    samples[label].setdefault(name, []).append((wall, cpu))
+    for app, _probes in clients.values():
+        with app.app_context():
+            from extensions import db
+
+            db.engine.dispose()
+    return {label: {name: (1000 * statistics.median(w for w, _ in times), 1000 * statistics.median(c for _, c in times))
+                    for name, times in by_name.items()} for label, by_name in samples.items()}
 
 
 def reset_pg(url: str) -> None:
@@ -160,15 +172,18 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="shelfscan-scale-") as tmp:
         results = {}
-        for label, rows in (("demo", 0), ("big", args.rows)):
-            if args.db == "sqlite":
-                url = f"sqlite:///{Path(tmp) / f'{label}.db'}"
-            else:
-                url = args.pg_url
-                reset_pg(url)
-            print(f"# building the {label} database ({rows} bulk rows of each kind) on {args.db}", flush=True)
-            prepare(url, rows)
-            results[label] = measure(url, args.repeats)
+        if args.db == "sqlite":  # both databases side by side, measured taking turns
+            urls = {label: f"sqlite:///{Path(tmp) / f'{label}.db'}" for label in ("demo", "big")}
+            for label, rows in (("demo", 0), ("big", args.rows)):
+                print(f"# building the {label} database ({rows} bulk rows of each kind) on sqlite", flush=True)
+                prepare(urls[label], rows)
+            results = measure(urls, args.repeats)
+        else:  # one database of one's own: demo first, then the big one
+            for label, rows in (("demo", 0), ("big", args.rows)):
+                reset_pg(args.pg_url)
+                print(f"# building the {label} database ({rows} bulk rows of each kind) on postgresql", flush=True)
+                prepare(args.pg_url, rows)
+                results[label] = measure({label: args.pg_url}, args.repeats)[label]
         # On a shared machine wall time includes waiting for a CPU; the process's CPU time (which
         # on SQLite includes the database work) is the steadier figure.
         print(f"\n{'median per request':24} {'demo wall':>10} {'big wall':>10} {'ratio':>6}   "
