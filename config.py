@@ -33,6 +33,8 @@ class Config:
     HOST = "127.0.0.1"
     PORT = 5000
     PAGE_SIZE = 25
+    # How long a worker keeps the runtime settings before reading them again (settings.py).
+    SETTINGS_CACHE_SECONDS = 2.0
 
     @classmethod
     def from_environment(cls, instance_path: Path) -> dict:

@@ -109,12 +109,6 @@ def env_override(key: str) -> Any | None:
     return None if raw is None else _spec(key).coerce(raw)
 
 
-# Every worker keeps the stored values for this long, so a scan does not pay a query for them; a
-# change made in another worker (or on another app server) is seen within this time, and one made
-# in this worker at once (set_value clears the cache).
-CACHE_SECONDS = 2.0
-
-
 def _read_stored() -> dict[str, Any]:
     from extensions import db
     from models import Setting
@@ -130,13 +124,18 @@ def _read_stored() -> dict[str, Any]:
 
 
 def _stored() -> dict[str, Any]:
-    """All stored values: one snapshot per request, taken from the worker's short-lived cache."""
+    """All stored values: one snapshot per request, taken from the worker's short-lived cache.
+
+    Each worker keeps the values for SETTINGS_CACHE_SECONDS (config.py), so a scan pays no query for
+    them: a change made in another worker (or on another app server) is seen within that time, one
+    made in this worker at once (set_value clears the cache).
+    """
     if has_request_context() and "settings_cache" in g:
         return g.settings_cache
     cache = current_app.extensions.setdefault("settings_cache", {})
     now = time.monotonic()
     if cache.get("until", 0.0) <= now:
-        cache["values"], cache["until"] = _read_stored(), now + current_app.config.get("SETTINGS_CACHE_SECONDS", CACHE_SECONDS)
+        cache["values"], cache["until"] = _read_stored(), now + current_app.config["SETTINGS_CACHE_SECONDS"]
     values = cache["values"]
     if has_request_context():
         g.settings_cache = values
