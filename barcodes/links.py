@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from barcodes import objects
@@ -38,28 +39,22 @@ def _as_scan(raw_or_scan: str | bytes | Scan) -> Scan:
     return normalize(raw_or_scan)  # ScanInputError is a ValueError with a readable message
 
 
-def find(scan: Scan) -> Barcode | None:
-    """The linked barcode row for a scan (one unique-index lookup), or None."""
-    return db.session.execute(
-        db.select(Barcode).where(Barcode.data_hash == barcode_hash(scan))
-    ).scalar_one_or_none()
-
-
 _TARGET_BY_HASH = select(Barcode.__table__.c.object_type, Barcode.__table__.c.object_id).where(
     Barcode.__table__.c.data_hash == bindparam("data_hash"))
 
 
-def find_target(scan: Scan) -> tuple[str, int] | None:
-    """(object type, id) a scan is linked to, or None: the scan path's lookup, in one Core query."""
-    row = db.session.connection().execute(_TARGET_BY_HASH, {"data_hash": barcode_hash(scan)}).first()
-    return None if row is None else (row.object_type, row.object_id)
+def find(scan: Scan) -> Row | None:
+    """What a scan is linked to, as a row of (object_type, object_id), or None.
+
+    One unique-index lookup, in Core: every scan that is not an internal code comes here.
+    """
+    return db.session.connection().execute(_TARGET_BY_HASH, {"data_hash": barcode_hash(scan)}).first()
 
 
-def _describe(row: Barcode) -> str:
-    obj = objects.get_object(row.object_type, row.object_id)
-    label = objects.KINDS[row.object_type].label.lower() if row.object_type in objects.KINDS else row.object_type
-    title = objects.title_for(row.object_type, obj) if obj is not None else "(deleted)"
-    return f"{label} {row.object_id} {title}"
+def _describe(target: Row) -> str:
+    label = objects.KINDS[target.object_type].label.lower() if target.object_type in objects.KINDS else target.object_type
+    match = objects.find_match(target.object_type, target.object_id)
+    return f"{label} {target.object_id} {match.title if match else '(deleted)'}"
 
 
 def link(raw_or_scan: str | bytes | Scan, object_type: str, object_id: int, user_id: int | None = None) -> Barcode:

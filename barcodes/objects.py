@@ -119,18 +119,3 @@ def make_match(object_type: str, object_id: int, title: str) -> Match:
     """The Match for an object whose title the caller already has."""
     return Match(object_type=object_type, object_id=object_id, title=title,
                  url=web_url(object_type, object_id), api_url=api_url(object_type, object_id))
-
-
-def title_for(object_type: str, obj) -> str:
-    """A human title for the object, e.g. 'Part R-10K 10k resistor'."""
-    try:
-        name = str(obj)
-    except Exception:  # a half-loaded relation must not break a scan result
-        name = f"#{obj.id}"
-    return name
-
-
-def match_for(object_type: str, obj) -> Match:
-    """The Match a plugin returns for one object."""
-    return Match(object_type=object_type, object_id=obj.id, title=title_for(object_type, obj),
-                 url=web_url(object_type, obj.id), api_url=api_url(object_type, obj.id))

@@ -13,10 +13,10 @@ class LinkedPlugin:
 
     def scan(self, scan: Scan) -> PluginResult | None:
         """Match a linked barcode to its object."""
-        target = links.find_target(scan)
+        target = links.find(scan)
         if target is None:
             return None
-        match = objects.find_match(*target)
+        match = objects.find_match(target.object_type, target.object_id)
         if match is None:
             return PluginResult(format="linked", message="The linked object no longer exists.")
         return PluginResult(matches=[match], format="linked")

@@ -40,10 +40,15 @@ def _target(data: dict) -> tuple[str, int]:
     return object_type, pk
 
 
-def _log(raw: str, result: ScanResult, action: str, body: dict, started: float) -> None:
-    """Record the request in the scan log, in the request's transaction."""
-    scanlog.record(source="api", user_id=g.api_user.id, raw=normalize.to_bytes(raw),
-                   result=result, action=action, response=body, duration_ms=(perf_counter() - started) * 1000)
+def _logged_answer(raw: str, result: ScanResult, action: str, body: dict, started: float, status: int = 200):
+    """The JSON answer, recorded in the scan log as sent (encoded once) and committed."""
+    response = jsonify(body)
+    response.status_code = status
+    scanlog.record(source="api", user_id=g.api_user.id, raw=normalize.to_bytes(raw), result=result, action=action,
+                   response=response.get_data(as_text=True).rstrip("\n"),
+                   duration_ms=(perf_counter() - started) * 1000)
+    db.session.commit()
+    return response
 
 
 def scan_answer(raw: str, result: ScanResult) -> tuple[dict, int]:
@@ -70,16 +75,14 @@ def scan():
     started = perf_counter()
     result = resolver.resolve(raw, source="api")
     body, status = scan_answer(raw, result)
-    _log(raw, result, "navigate", body, started)
-    db.session.commit()
-    return jsonify(body), status
+    return _logged_answer(raw, result, "navigate", body, started, status)
 
 
 def _link_result(raw: str, object_type: str, pk: int, status: str, barcode_hash: str, message: str = "") -> ScanResult:
     """A ScanResult describing a link attempt, for the scan log."""
-    match = objects.match_for(object_type, serializers.get_object(object_type, pk))
+    match = objects.find_match(object_type, pk)
     scan_ = Scan(raw=normalize.to_bytes(raw), text=raw)
-    return ScanResult(scan=scan_, status=status, matches=[match], plugin=None, format="linked",
+    return ScanResult(scan=scan_, status=status, matches=[match] if match else [], plugin=None, format="linked",
                       message=message, barcode_hash=barcode_hash)
 
 
@@ -95,14 +98,11 @@ def link():
         barcode = links.link(raw, object_type, pk, g.api_user.id)
     except ValueError as error:  # LinkError, or input the engine cannot normalise
         body = {"error": str(error), "barcode_data": raw}
-        _log(raw, _link_result(raw, object_type, pk, "error", "", str(error)), "link", body, started)
-        db.session.commit()
-        return jsonify(body), 400
+        return _logged_answer(raw, _link_result(raw, object_type, pk, "error", "", str(error)), "link", body,
+                              started, 400)
     body = {"success": "Assigned barcode to object", object_type: {"pk": pk},
             "barcode_data": barcode.data, "barcode_hash": barcode.data_hash}
-    _log(raw, _link_result(raw, object_type, pk, "match", barcode.data_hash), "link", body, started)
-    db.session.commit()
-    return jsonify(body)
+    return _logged_answer(raw, _link_result(raw, object_type, pk, "match", barcode.data_hash), "link", body, started)
 
 
 @bp.post("/barcode/unlink/")
@@ -120,9 +120,7 @@ def unlink():
     if raw is not None and removed == 0:
         return jsonify(error="That barcode is not linked to this object.", barcode_data=raw), 400
     body = {"success": "Barcode unassigned", object_type: {"pk": pk}, "removed": removed}
-    _log(raw or "", _link_result(raw or "", object_type, pk, "match", ""), "unlink", body, started)
-    db.session.commit()
-    return jsonify(body)
+    return _logged_answer(raw or "", _link_result(raw or "", object_type, pk, "match", ""), "unlink", body, started)
 
 
 @bp.post("/barcode/generate/")
