@@ -10,6 +10,8 @@ import time
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import checkpoints
+
 _installed = False
 BUSY_TIMEOUT_S = 5.0
 # Statements that take SQLite's write lock (or start a transaction that holds it).
@@ -128,6 +130,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    checkpoints.configure(dbapi_connection)
 
 
 def install_pragmas() -> None:

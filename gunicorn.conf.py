@@ -28,3 +28,15 @@ def post_worker_init(worker):
     import gc
 
     gc.freeze()
+
+
+def post_fork(server, worker):
+    """Each worker checkpoints SQLite's WAL on a thread of its own (checkpoints.py), before it opens
+    a connection, so no request waits for a checkpoint's fsyncs."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import checkpoints
+
+    checkpoints.enable()

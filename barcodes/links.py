@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from barcodes import objects
@@ -14,6 +13,7 @@ from barcodes.result import Scan
 from database import take_sqlite_write_lock
 from extensions import db
 from models import Barcode
+from prepared import Prepared
 
 _SEPARATORS = str.maketrans("", "", GS + RS + EOT)
 
@@ -39,19 +39,19 @@ def _as_scan(raw_or_scan: str | bytes | Scan) -> Scan:
     return normalize(raw_or_scan)  # ScanInputError is a ValueError with a readable message
 
 
-_TARGET_BY_HASH = select(Barcode.__table__.c.object_type, Barcode.__table__.c.object_id).where(
-    Barcode.__table__.c.data_hash == bindparam("data_hash"))
+_TARGET_BY_HASH = Prepared(select(Barcode.__table__.c.object_type, Barcode.__table__.c.object_id).where(
+    Barcode.__table__.c.data_hash == bindparam("data_hash")))
 
 
-def find(scan: Scan) -> Row | None:
+def find(scan: Scan):
     """What a scan is linked to, as a row of (object_type, object_id), or None.
 
     One unique-index lookup, in Core: every scan that is not an internal code comes here.
     """
-    return db.session.connection().execute(_TARGET_BY_HASH, {"data_hash": barcode_hash(scan)}).first()
+    return _TARGET_BY_HASH.first({"data_hash": barcode_hash(scan)})
 
 
-def _describe(target: Row) -> str:
+def _describe(target) -> str:
     label = objects.KINDS[target.object_type].label.lower() if target.object_type in objects.KINDS else target.object_type
     match = objects.find_match(target.object_type, target.object_id)
     return f"{label} {target.object_id} {match.title if match else '(deleted)'}"

@@ -9,6 +9,7 @@ from sqlalchemy import Select, bindparam, literal, select
 from barcodes.result import Match
 from extensions import db
 from models import OBJECT_TYPES, Company, Part, StockItem, StockLocation, SupplierPart
+from prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def _location_path_query() -> Select:
     return select(up.c.name).order_by(up.c.depth.desc())
 
 
-def _title_queries() -> dict[str, tuple[Select, Callable]]:
+def _title_queries() -> dict[str, tuple[Prepared, Callable]]:
     """Per type, a Core query for the columns an object's title is made of, and how to make it
     from the rows (empty when there is no such object)."""
     part, item, company, supplier_part = (m.__table__ for m in (Part, StockItem, Company, SupplierPart))
@@ -82,7 +83,7 @@ def _title_queries() -> dict[str, tuple[Select, Callable]]:
     def first(title: Callable) -> Callable:
         return lambda rows: title(rows[0])
 
-    return {
+    return {key: (Prepared(statement), title) for key, (statement, title) in {
         "part": (select(part.c.ipn, part.c.name).where(part.c.id == pk),
                  first(lambda row: Part.title_of(row.ipn, row.name))),
         "stockitem": (select(part.c.name, item.c.serial, item.c.quantity)
@@ -94,7 +95,7 @@ def _title_queries() -> dict[str, tuple[Select, Callable]]:
                          .join_from(supplier_part, company, company.c.id == supplier_part.c.supplier_id)
                          .where(supplier_part.c.id == pk),
                          first(lambda row: SupplierPart.title_of(row.name, row.sku))),
-    }
+    }.items()}
 
 
 _TITLE_QUERIES = _title_queries()
@@ -111,7 +112,7 @@ def find_match(object_type: str, object_id: int) -> Match | None:
     if not 0 < object_id < 2**63:
         return None
     statement, title = _TITLE_QUERIES[object_type]
-    rows = db.session.connection().execute(statement, {"pk": object_id}).all()
+    rows = statement.all({"pk": object_id})
     return make_match(object_type, object_id, title(rows)) if rows else None
 
 

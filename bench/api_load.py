@@ -6,10 +6,18 @@ under the very same gunicorn command; then loads each from a second process (wrk
 else a small asyncio client) with 16 connections for 15 s per scenario: internal-code scans,
 linked-code scans and no-match scans against the app, and the bare endpoint. Every app scan is a
 real scan: token lookup, resolve, scan-log row, commit. Prints requests/s, p50/p99 and the ratio to
-the bare endpoint (goal: >= 40% of its throughput, p99 < 15 ms).
+the bare endpoint (goal: >= 40% of its throughput, p99 < 15 ms), and the servers' CPU time per
+request.
 
-    .venv/bin/python bench/api_load.py                    # 16 connections, 15 s per scenario
-    .venv/bin/python bench/api_load.py --duration 5 --connections 8
+A shared machine's speed drifts by a third within minutes, which would skew a ratio between
+scenarios measured one after the other; so each scenario's time is split into rounds taken in
+turn (bare, internal, linked, no match, bare, ...). Requests/s and CPU per request are over all
+rounds; p50/p99 are the median of the rounds' values. CPU per request (the gunicorn workers' user +
+system time over the requests they answered) is the figure least moved by the load client sharing
+the cores.
+
+    .venv/bin/python bench/api_load.py                    # 16 connections, 15 s per scenario, 3 rounds
+    .venv/bin/python bench/api_load.py --duration 5 --connections 8 --rounds 1
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import signal
 import subprocess
 import sys
@@ -121,8 +130,21 @@ def check_answer(port: int, body: bytes, headers: dict, expected: int) -> None:
         raise RuntimeError(f"expected {expected}, got {status} for {body!r}")
 
 
+def server_cpu_seconds(process: subprocess.Popen) -> float:
+    """User + system CPU seconds of a gunicorn master and its workers so far (Linux /proc)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended while we looked
+        if int(fields[1]) == process.pid or stat.parent.name == str(process.pid):  # fields[1]: parent pid
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def run_wrk(port: int, body: bytes, headers: dict, connections: int, seconds: int, workdir: Path) -> dict:
-    """Load with wrk; returns requests/s, p50, p99 (ms) and socket errors."""
+    """Load with wrk; returns requests, requests/s, p50, p99 (ms) and socket errors."""
     script = workdir / "post.lua"
     lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body.decode())}"]
     lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
@@ -136,7 +158,8 @@ def run_wrk(port: int, body: bytes, headers: dict, connections: int, seconds: in
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+    return {"requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50": latency("50"), "p99": latency("99"), "errors": errors.group(1) if errors else "none"}
 
 
@@ -156,14 +179,30 @@ async def _asyncio_load(port: int, body: bytes, headers: dict, connections: int,
     await asyncio.gather(*(client() for _ in range(connections)))
     ordered = sorted(latencies)
     pick = lambda p: 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))]  # noqa: E731
-    return {"rps": len(ordered) / seconds, "p50": pick(0.50), "p99": pick(0.99), "errors": str(failures)}
+    return {"requests": len(ordered), "rps": len(ordered) / seconds, "p50": pick(0.50), "p99": pick(0.99),
+            "errors": str(failures)}
 
 
-def load(port: int, body: bytes, headers: dict, connections: int, seconds: int, workdir: Path) -> dict:
-    """Load one endpoint with wrk, or with the asyncio client when wrk is not installed."""
+def load(server: subprocess.Popen, port: int, body: bytes, headers: dict, connections: int, seconds: int,
+         workdir: Path) -> dict:
+    """Load one endpoint with wrk (or the asyncio client when wrk is not installed); adds the
+    server's CPU seconds spent meanwhile."""
+    cpu_before = server_cpu_seconds(server)
     if shutil.which("wrk"):
-        return run_wrk(port, body, headers, connections, seconds, workdir)
-    return asyncio.run(_asyncio_load(port, body, headers, connections, seconds))
+        result = run_wrk(port, body, headers, connections, seconds, workdir)
+    else:
+        result = asyncio.run(_asyncio_load(port, body, headers, connections, seconds))
+    result["cpu"] = server_cpu_seconds(server) - cpu_before
+    return result
+
+
+def combine(rounds: list[dict], seconds: int) -> dict:
+    """One scenario over its rounds: totals for throughput and CPU, medians for latency."""
+    requests = sum(r["requests"] for r in rounds)
+    return {"rps": requests / (seconds * len(rounds)), "p50": statistics.median(r["p50"] for r in rounds),
+            "p99": statistics.median(r["p99"] for r in rounds),
+            "cpu_ms": 1000 * sum(r["cpu"] for r in rounds) / max(requests, 1),
+            "errors": ", ".join(sorted({r["errors"] for r in rounds}))}
 
 
 def main() -> None:
@@ -171,7 +210,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="turns each scenario's time is split into")
     args = parser.parse_args()
+    round_seconds = max(1, round(args.duration / args.rounds))
     workdir = Path(tempfile.mkdtemp(prefix="api_load_"))
     url = f"sqlite:///{workdir / 'bench.db'}"
     codes = prepare_database(url)
@@ -180,26 +221,30 @@ def main() -> None:
     bare_server, bare_port = start_gunicorn("bare_api:app", url, workdir / "bare.log", extra_path=workdir)
     json_headers = {"Content-Type": "application/json"}
     token_headers = {**json_headers, "Authorization": f"Token {codes['token']}"}
-    scenarios = [("bare Flask JSON", bare_port, "no-match", json_headers, 400),
-                 ("internal code", app_port, "internal", token_headers, 200),
-                 ("linked code", app_port, "linked", token_headers, 200),
-                 ("no match", app_port, "no-match", token_headers, 400)]
-    results = {}
+    scenarios = [("bare Flask JSON", bare_server, bare_port, "no-match", json_headers, 400),
+                 ("internal code", app_server, app_port, "internal", token_headers, 200),
+                 ("linked code", app_server, app_port, "linked", token_headers, 200),
+                 ("no match", app_server, app_port, "no-match", token_headers, 400)]
+    rounds: dict[str, list[dict]] = {name: [] for name, *_ in scenarios}
     try:
-        for name, port, code, headers, expected in scenarios:
-            body = json.dumps({"barcode": codes[code]}).encode()
-            check_answer(port, body, headers, expected)
-            results[name] = load(port, body, headers, args.connections, args.duration, workdir)
+        for name, _server, port, code, headers, expected in scenarios:
+            check_answer(port, json.dumps({"barcode": codes[code]}).encode(), headers, expected)
+        for _ in range(args.rounds):
+            for name, server, port, code, headers, _expected in scenarios:
+                body = json.dumps({"barcode": codes[code]}).encode()
+                rounds[name].append(load(server, port, body, headers, args.connections, round_seconds, workdir))
     finally:
         stop(app_server)
         stop(bare_server)
     tool = "wrk" if shutil.which("wrk") else "asyncio client"
+    results = {name: combine(taken, round_seconds) for name, taken in rounds.items()}
     print(f"POST /api/barcode/, gunicorn {WORKERS} sync workers, SQLite, {args.connections} connections, "
-          f"{args.duration} s each, {tool}, {os.cpu_count()} CPUs")
-    print(f"{'scenario':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}  socket errors")
+          f"{round_seconds * args.rounds} s each in {args.rounds} rounds, {tool}, {os.cpu_count()} CPUs")
+    print(f"{'scenario':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8} {'CPU ms/req':>11}  socket errors")
     bare = results["bare Flask JSON"]["rps"]
     for name, row in results.items():
-        print(f"{name:18} {row['rps']:8.0f} {row['p50']:8.2f} {row['p99']:8.2f} {row['rps'] / bare:8.0%}  {row['errors']}")
+        print(f"{name:18} {row['rps']:8.0f} {row['p50']:8.2f} {row['p99']:8.2f} {row['rps'] / bare:8.0%} "
+              f"{row['cpu_ms']:11.2f}  {row['errors']}")
     worst = min(row["rps"] for name, row in results.items() if name != "bare Flask JSON")
     worst_p99 = max(row["p99"] for name, row in results.items() if name != "bare Flask JSON")
     print(f"goal >= {GOAL_RATIO:.0%} of bare and p99 < {GOAL_P99_MS} ms: worst {worst / bare:.0%}, "

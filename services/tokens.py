@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select, update
 
 from extensions import db
 from models import ApiToken, User, utcnow
+from prepared import Prepared
 from services.users import USER_COLUMNS, detached
 
 TOKEN_PREFIX = "sst-"  # makes Shelfscan tokens recognisable in logs and secret scanners
@@ -22,7 +23,7 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 _TOKEN = ApiToken.__table__
-_CALLER_BY_TOKEN = (
+_CALLER_BY_TOKEN = Prepared(
     select(*USER_COLUMNS, _TOKEN.c.id.label("token_id"), _TOKEN.c.expires_at, _TOKEN.c.revoked_at,
            _TOKEN.c.last_used_at)
     .select_from(_TOKEN.join(User.__table__, User.__table__.c.id == _TOKEN.c.user_id))
@@ -62,13 +63,12 @@ def authenticate(plain: str) -> User | None:
     """
     if not plain or len(plain) > 200:
         return None
-    connection = db.session.connection()
-    row = connection.execute(_CALLER_BY_TOKEN, {"token_hash": hash_token(plain)}).first()
+    row = _CALLER_BY_TOKEN.first({"token_hash": hash_token(plain)})
     if row is None or not _usable(row.revoked_at, row.expires_at) or not row.active:
         return None
     now = utcnow()
     if row.last_used_at is None or now - _aware(row.last_used_at) > LAST_USED_RESOLUTION:
-        connection.execute(_TOUCH, {"token_id": row.token_id, "now": now})
+        db.session.connection().execute(_TOUCH, {"token_id": row.token_id, "now": now})
         db.session.commit()
     return detached(row)
 

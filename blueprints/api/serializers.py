@@ -4,12 +4,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable
 
-from sqlalchemy import Select, and_, bindparam, select
-from sqlalchemy.engine import Row
+from sqlalchemy import and_, bindparam, select
 
 from barcodes import objects
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, SupplierPart
+from prepared import Prepared
 
 # InvenTree's stock status codes; "missing" has no code of its own there and reads as LOST.
 STOCK_STATUS_CODES = {
@@ -49,8 +49,8 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def part(row: Part | Row, barcode_hash: str = "") -> dict[str, Any]:
-    """A part with InvenTree's field names (from the model or a Core row of its columns)."""
+def part(row: Part | tuple, barcode_hash: str = "") -> dict[str, Any]:
+    """A part with InvenTree's field names (from the model or a row of its columns)."""
     return {
         "pk": row.id, "name": row.name, "full_name": Part.title_of(row.ipn, row.name), "IPN": row.ipn or "",
         "description": row.description, "units": row.units, "active": row.active,
@@ -60,9 +60,9 @@ def part(row: Part | Row, barcode_hash: str = "") -> dict[str, Any]:
     }
 
 
-def stock_item(row: StockItem | Row, barcode_hash: str = "") -> dict[str, Any]:
+def stock_item(row: StockItem | tuple, barcode_hash: str = "") -> dict[str, Any]:
     """A stock item with InvenTree's field names (status as InvenTree's numeric code), from the
-    model or a Core row of its columns."""
+    model or a row of its columns."""
     return {
         "pk": row.id, "part": row.part_id, "location": row.location_id, "supplier_part": row.supplier_part_id,
         "quantity": _number(row.quantity), "serial": row.serial or "", "batch": row.batch,
@@ -107,7 +107,7 @@ def serialize(object_type: str, row) -> dict[str, Any]:
     return SERIALIZERS[object_type](row, barcode_hashes(object_type, [row.id]).get(row.id, ""))
 
 
-def _core_lookups() -> dict[str, Select]:
+def _core_lookups() -> dict[str, Prepared]:
     """Per type whose serializer reads only its own columns: one Core query for them and the
     linked barcode hash. A scan answer needs this on every match, and Core costs a fifth of the ORM."""
     barcode = Barcode.__table__
@@ -115,7 +115,7 @@ def _core_lookups() -> dict[str, Select]:
     for object_type, model in (("part", Part), ("stockitem", StockItem)):
         table = model.__table__
         linked = and_(barcode.c.object_type == object_type, barcode.c.object_id == table.c.id)
-        lookups[object_type] = (
+        lookups[object_type] = Prepared(
             select(table, barcode.c.data_hash.label("linked_hash")).select_from(table.outerjoin(barcode, linked))
             .where(table.c.id == bindparam("pk")).order_by(barcode.c.id.desc()).limit(1))
     return lookups
@@ -128,7 +128,7 @@ def find_serialized(object_type: str, pk: int) -> dict[str, Any] | None:
     """One object by pk, serialized with its linked barcode hash, in one query; None when missing."""
     core = _CORE_LOOKUPS.get(object_type)
     if core is not None:
-        row = db.session.connection().execute(core, {"pk": pk}).first()
+        row = core.first({"pk": pk})
         return None if row is None else SERIALIZERS[object_type](row, row.linked_hash or "")
     model = objects.kind(object_type).model
     linked = and_(Barcode.object_type == object_type, Barcode.object_id == model.id)

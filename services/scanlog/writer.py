@@ -5,12 +5,13 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 
 import settings
 from barcodes.result import Scan, ScanResult
 from extensions import db
 from models import ScanLog, utcnow
+from prepared import Prepared
 
 # Pruning runs on roughly one insert in PRUNE_EVERY and deletes at most PRUNE_BATCH rows, so its
 # cost per scan is constant; the batch is ten times the interval so a backlog drains quickly.
@@ -19,7 +20,9 @@ PRUNE_BATCH = 500
 DELETE_BATCH = 5000
 
 
-_INSERT = ScanLog.__table__.insert()
+_TABLE = ScanLog.__table__
+_INSERT = Prepared(_TABLE.insert().values({column: bindparam(column.key) for column in _TABLE.c if column.key != "id"})
+                   .returning(_TABLE.c.id))
 
 
 def record(
@@ -59,7 +62,7 @@ def record(
         response=storable(text or error or (result.message if result else "")),
         duration_ms=duration_ms,
     )
-    row_id = db.session.connection().execute(_INSERT, values).inserted_primary_key[0]
+    row_id = _INSERT.scalar(values)
     if row_id % PRUNE_EVERY == 0:
         prune(PRUNE_BATCH)
     return row_id
