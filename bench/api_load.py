@@ -7,7 +7,8 @@ else a small asyncio client) with 16 connections for 15 s per scenario: internal
 linked-code scans and no-match scans against the app, and the bare endpoint. Every app scan is a
 real scan: token lookup, resolve, scan-log row, commit. Prints requests/s, p50/p99 and the ratio to
 the bare endpoint (goal: >= 40% of its throughput, p99 < 15 ms), and the servers' CPU time per
-request.
+request. A third server, the floor (FLOOR_APP), does an internal-code scan's database work with raw
+sqlite3 and nothing else: what this machine allows any release, shown beside the app for reference.
 
 A shared machine's speed drifts by a third within minutes, which would skew a ratio between
 scenarios measured one after the other; so each scenario's time is split into rounds taken in
@@ -43,6 +44,7 @@ from bench.serving import app_env, fetch, flask, free_port  # noqa: E402
 
 WORKERS = 2
 GOAL_RATIO, GOAL_P99_MS = 0.40, 15.0
+FLOOR = "floor: same DB work"  # a reference, not the app: see FLOOR_APP
 BARE_APP = '''
 from flask import Flask, jsonify, request
 
@@ -53,6 +55,66 @@ app = Flask(__name__)
 def scan():
     """Parse the JSON body and answer JSON: the floor any Flask JSON endpoint pays."""
     return jsonify(barcode_data=request.get_json()["barcode"], error="No match found for barcode data"), 400
+'''
+
+
+# The floor: the same database work as an internal-code scan (the token joined with its user, the
+# part with its linked hash, the scan-log row with its indexes, a commit on the same queued WAL
+# connection with the same background checkpoints) under the same gunicorn command, without the
+# ORM, the request hooks or the plugin registry. No release can be faster than this on a machine.
+FLOOR_APP = '''
+import datetime, hashlib, json, os, sqlite3
+
+from flask import Flask, jsonify, request
+
+import checkpoints
+from barcodes.internal import parse_internal
+from database import QueuedConnection
+
+app = Flask(__name__)
+PATH = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
+CALLER = ("SELECT user.id, user.active, api_token.expires_at, api_token.revoked_at FROM api_token "
+          "JOIN user ON user.id = api_token.user_id WHERE api_token.token_hash = ?")
+PART = ("SELECT part.*, (SELECT data_hash FROM barcode WHERE object_type = 'part' AND object_id = part.id "
+        "ORDER BY id DESC LIMIT 1) AS linked_hash FROM part WHERE part.id = ?")
+LOG = ("INSERT INTO scan_log (created_at, source, user_id, raw, data, symbology, aim_id, plugin, result, "
+       "object_type, object_id, action, parsed, response, duration_ms) "
+       "VALUES (?, 'api', ?, ?, ?, '', '', 'internal', ?, ?, ?, '', '', ?, 0.0) RETURNING id")
+_connection = None
+
+
+def connection():
+    """One connection per worker, set up as the app's are."""
+    global _connection
+    if _connection is None:
+        _connection = sqlite3.connect(PATH, factory=QueuedConnection, check_same_thread=False)
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=5000"):
+            _connection.execute("PRAGMA " + pragma)
+        checkpoints.configure(_connection)
+    return _connection
+
+
+@app.post("/api/barcode/")
+def scan():
+    """Authenticate, resolve an internal code, log the scan, commit, answer."""
+    data = request.get_json()["barcode"]
+    db = connection()
+    token = request.headers.get("Authorization", "").removeprefix("Token ")
+    caller = db.execute(CALLER, (hashlib.sha256(token.encode()).hexdigest(),)).fetchone()
+    if caller is None or not caller[1] or caller[3] is not None:
+        return jsonify(detail="Invalid token."), 401
+    found = parse_internal(data, "SS")
+    cursor = db.execute(PART, (found[1],)) if found and found[0] == "part" else None
+    row = cursor.fetchone() if cursor else None
+    instance = dict(zip([c[0] for c in cursor.description], row)) if row else None
+    answer = ({"part": {"pk": row[0], "instance": instance}, "success": "Match found for barcode data"}
+              if row else {"error": "No match found for barcode data"})
+    body = json.dumps(answer, default=str)
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat(" ")
+    db.execute(LOG, (now, caller[0], data.encode(), data, "match" if row else "no_match",
+                     "part" if row else "", row[0] if row else None, body)).fetchone()
+    db.commit()
+    return app.response_class(body, status=200 if row else 400, mimetype="application/json")
 '''
 
 
@@ -217,11 +279,14 @@ def main() -> None:
     url = f"sqlite:///{workdir / 'bench.db'}"
     codes = prepare_database(url)
     (workdir / "bare_api.py").write_text(BARE_APP)
+    (workdir / "floor_api.py").write_text(FLOOR_APP)
     app_server, app_port = start_gunicorn("app:create_app()", url, workdir / "app.log")
     bare_server, bare_port = start_gunicorn("bare_api:app", url, workdir / "bare.log", extra_path=workdir)
+    floor_server, floor_port = start_gunicorn("floor_api:app", url, workdir / "floor.log", extra_path=workdir)
     json_headers = {"Content-Type": "application/json"}
     token_headers = {**json_headers, "Authorization": f"Token {codes['token']}"}
     scenarios = [("bare Flask JSON", bare_server, bare_port, "no-match", json_headers, 400),
+                 (FLOOR, floor_server, floor_port, "internal", token_headers, 200),
                  ("internal code", app_server, app_port, "internal", token_headers, 200),
                  ("linked code", app_server, app_port, "linked", token_headers, 200),
                  ("no match", app_server, app_port, "no-match", token_headers, 400)]
@@ -234,19 +299,19 @@ def main() -> None:
                 body = json.dumps({"barcode": codes[code]}).encode()
                 rounds[name].append(load(server, port, body, headers, args.connections, round_seconds, workdir))
     finally:
-        stop(app_server)
-        stop(bare_server)
+        for server in (app_server, bare_server, floor_server):
+            stop(server)
     tool = "wrk" if shutil.which("wrk") else "asyncio client"
     results = {name: combine(taken, round_seconds) for name, taken in rounds.items()}
     print(f"POST /api/barcode/, gunicorn {WORKERS} sync workers, SQLite, {args.connections} connections, "
           f"{round_seconds * args.rounds} s each in {args.rounds} rounds, {tool}, {os.cpu_count()} CPUs")
-    print(f"{'scenario':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8} {'CPU ms/req':>11}  socket errors")
+    print(f"{'scenario':20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8} {'CPU ms/req':>11}  socket errors")
     bare = results["bare Flask JSON"]["rps"]
     for name, row in results.items():
-        print(f"{name:18} {row['rps']:8.0f} {row['p50']:8.2f} {row['p99']:8.2f} {row['rps'] / bare:8.0%} "
+        print(f"{name:20} {row['rps']:8.0f} {row['p50']:8.2f} {row['p99']:8.2f} {row['rps'] / bare:8.0%} "
               f"{row['cpu_ms']:11.2f}  {row['errors']}")
-    worst = min(row["rps"] for name, row in results.items() if name != "bare Flask JSON")
-    worst_p99 = max(row["p99"] for name, row in results.items() if name != "bare Flask JSON")
+    app_rows = [row for name, row in results.items() if name not in ("bare Flask JSON", FLOOR)]
+    worst, worst_p99 = min(row["rps"] for row in app_rows), max(row["p99"] for row in app_rows)
     print(f"goal >= {GOAL_RATIO:.0%} of bare and p99 < {GOAL_P99_MS} ms: worst {worst / bare:.0%}, "
           f"p99 {worst_p99:.2f} ms -> {'met' if worst / bare >= GOAL_RATIO and worst_p99 < GOAL_P99_MS else 'NOT met'}")
     shutil.rmtree(workdir, ignore_errors=True)
