@@ -19,6 +19,7 @@ the cores.
 
     .venv/bin/python bench/api_load.py                    # 16 connections, 15 s per scenario, 3 rounds
     .venv/bin/python bench/api_load.py --duration 5 --connections 8 --rounds 1
+    .venv/bin/python bench/api_load.py --floor-write none   # the floor without its scan-log write
 """
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ from database import QueuedConnection
 
 app = Flask(__name__)
 PATH = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
+WRITE = os.environ["FLOOR_WRITE"]
 CALLER = ("SELECT user.id, user.active, api_token.expires_at, api_token.revoked_at FROM api_token "
           "JOIN user ON user.id = api_token.user_id WHERE api_token.token_hash = ?")
 PART = ("SELECT part.*, (SELECT data_hash FROM barcode WHERE object_type = 'part' AND object_id = part.id "
@@ -88,7 +90,8 @@ def connection():
     global _connection
     if _connection is None:
         _connection = sqlite3.connect(PATH, factory=QueuedConnection, check_same_thread=False)
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=5000"):
+        synchronous = "OFF" if WRITE == "unsynced" else "NORMAL"
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"synchronous={synchronous}", "busy_timeout=5000"):
             _connection.execute("PRAGMA " + pragma)
         checkpoints.configure(_connection)
     return _connection
@@ -111,9 +114,10 @@ def scan():
               if row else {"error": "No match found for barcode data"})
     body = json.dumps(answer, default=str)
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(" ")
-    db.execute(LOG, (now, caller[0], data.encode(), data, "match" if row else "no_match",
-                     "part" if row else "", row[0] if row else None, body)).fetchone()
-    db.commit()
+    if WRITE != "none":  # --floor-write none: what the scan costs without its log row
+        db.execute(LOG, (now, caller[0], data.encode(), data, "match" if row else "no_match",
+                         "part" if row else "", row[0] if row else None, body)).fetchone()
+        db.commit()
     return app.response_class(body, status=200 if row else 400, mimetype="application/json")
 '''
 
@@ -144,10 +148,11 @@ def prepare_database(url: str) -> dict:
     return codes
 
 
-def start_gunicorn(target: str, url: str, log: Path, extra_path: Path | None = None) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(target: str, url: str, log: Path, extra_path: Path | None = None,
+                   **extra_env: str) -> tuple[subprocess.Popen, int]:
     """gunicorn with the project's config and 2 workers, for the app or the bare endpoint."""
     port = free_port()
-    env = app_env(url, WEB_CONCURRENCY=str(WORKERS))
+    env = app_env(url, WEB_CONCURRENCY=str(WORKERS), **extra_env)
     if extra_path:
         env["PYTHONPATH"] = str(extra_path)
     process = subprocess.Popen(
@@ -273,6 +278,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3, help="turns each scenario's time is split into")
+    parser.add_argument("--floor-write", choices=("normal", "unsynced", "none"), default="normal",
+                        help="the floor's scan-log write: as the app does it (WAL, synchronous=NORMAL), "
+                             "with synchronous=OFF, or none at all")
     args = parser.parse_args()
     round_seconds = max(1, round(args.duration / args.rounds))
     workdir = Path(tempfile.mkdtemp(prefix="api_load_"))
@@ -282,7 +290,8 @@ def main() -> None:
     (workdir / "floor_api.py").write_text(FLOOR_APP)
     app_server, app_port = start_gunicorn("app:create_app()", url, workdir / "app.log")
     bare_server, bare_port = start_gunicorn("bare_api:app", url, workdir / "bare.log", extra_path=workdir)
-    floor_server, floor_port = start_gunicorn("floor_api:app", url, workdir / "floor.log", extra_path=workdir)
+    floor_server, floor_port = start_gunicorn("floor_api:app", url, workdir / "floor.log", extra_path=workdir,
+                                              FLOOR_WRITE=args.floor_write)
     json_headers = {"Content-Type": "application/json"}
     token_headers = {**json_headers, "Authorization": f"Token {codes['token']}"}
     scenarios = [("bare Flask JSON", bare_server, bare_port, "no-match", json_headers, 400),
@@ -304,7 +313,8 @@ def main() -> None:
     tool = "wrk" if shutil.which("wrk") else "asyncio client"
     results = {name: combine(taken, round_seconds) for name, taken in rounds.items()}
     print(f"POST /api/barcode/, gunicorn {WORKERS} sync workers, SQLite, {args.connections} connections, "
-          f"{round_seconds * args.rounds} s each in {args.rounds} rounds, {tool}, {os.cpu_count()} CPUs")
+          f"{round_seconds * args.rounds} s each in {args.rounds} rounds, {tool}, {os.cpu_count()} CPUs; "
+          f"floor's scan-log write: {args.floor_write}")
     print(f"{'scenario':20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8} {'CPU ms/req':>11}  socket errors")
     bare = results["bare Flask JSON"]["rps"]
     for name, row in results.items():
