@@ -120,9 +120,12 @@ class QueuedCursor(sqlite3.Cursor):
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """Switch on WAL and foreign keys for every SQLite connection."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        setup_sqlite(dbapi_connection)
+
+
+def setup_sqlite(dbapi_connection: sqlite3.Connection) -> None:
+    """Switch on WAL and foreign keys for a SQLite connection, and hand its checkpoints over."""
     cursor = dbapi_connection.cursor()
     # WAL lets readers run while one writer writes; foreign keys are off by default in SQLite.
     cursor.execute("PRAGMA journal_mode=WAL")

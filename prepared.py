@@ -104,6 +104,7 @@ class Prepared:
         try:
             cursor.execute(compiled.sql, parameters)
         except dialect.loaded_dbapi.Error as error:
+            cursor.close()
             invalidated = dialect.is_disconnect(error, proxied, cursor)
             if invalidated:
                 connection.invalidate(error)

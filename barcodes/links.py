@@ -52,7 +52,8 @@ def find(scan: Scan):
 
 
 def _describe(target) -> str:
-    label = objects.KINDS[target.object_type].label.lower() if target.object_type in objects.KINDS else target.object_type
+    kind = objects.KINDS.get(target.object_type)
+    label = kind.label.lower() if kind else target.object_type
     match = objects.find_match(target.object_type, target.object_id)
     return f"{label} {target.object_id} {match.title if match else '(deleted)'}"
 

@@ -68,9 +68,8 @@ import datetime, hashlib, json, os, sqlite3
 
 from flask import Flask, jsonify, request
 
-import checkpoints
 from barcodes.internal import parse_internal
-from database import QueuedConnection
+from database import QueuedConnection, setup_sqlite
 
 app = Flask(__name__)
 PATH = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
@@ -90,10 +89,9 @@ def connection():
     global _connection
     if _connection is None:
         _connection = sqlite3.connect(PATH, factory=QueuedConnection, check_same_thread=False)
-        synchronous = "OFF" if WRITE == "unsynced" else "NORMAL"
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"synchronous={synchronous}", "busy_timeout=5000"):
-            _connection.execute("PRAGMA " + pragma)
-        checkpoints.configure(_connection)
+        setup_sqlite(_connection)
+        if WRITE == "unsynced":
+            _connection.execute("PRAGMA synchronous=OFF")
     return _connection
 
 
