@@ -31,7 +31,7 @@ run: setup
 	HTTPS=$(HTTPS) $(VENV)/bin/gunicorn --config gunicorn.conf.py "app:create_app()"
 
 test: setup-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -ra --strict-markers $(or $(PYTEST_ARGS),tests)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

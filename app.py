@@ -8,6 +8,10 @@ from pathlib import Path
 from flask import Flask
 
 import config
+from barcodes.registry import build_registry
+from blueprints import register_blueprints
+from cli import register_commands
+from database.connection import engine_options, install_pragmas
 from extensions import csrf, db, htmx, login_manager, migrate
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -21,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.Config.from_environment(instance))
     if test_config:
         app.config.update(test_config)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     _configure_logging(app)
 
     db.init_app(app)
@@ -30,12 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     htmx.init_app(app)
 
-    from barcodes.registry import build_registry
-    from blueprints import register_blueprints
-    from commands import register_commands
-    import database
-
-    database.install_pragmas()
+    install_pragmas()
     app.extensions["barcode_registry"] = build_registry(app)
     register_blueprints(app)
     register_commands(app)

@@ -21,7 +21,7 @@ def _instance_secret(instance_path: Path) -> str:
 
 
 class Config:
-    """Settings that are fixed for the life of a process (runtime settings live in settings.py)."""
+    """Settings that are fixed for the life of a process (runtime settings live in services/settings.py)."""
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # photo uploads; the API narrows this to 1 MB
@@ -55,12 +55,3 @@ class Config:
         )
         return config
 
-
-def engine_options(db_url: str) -> dict:
-    """SQLAlchemy engine options suited to the database in use."""
-    if db_url.startswith("sqlite"):
-        # A busy timeout lets concurrent gunicorn workers queue for the write lock instead of failing.
-        from database import BUSY_TIMEOUT_S, QueuedConnection
-
-        return {"connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False, "factory": QueuedConnection}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}

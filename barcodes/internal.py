@@ -64,7 +64,7 @@ def _configured_prefix() -> str:
     if not has_app_context():
         return DEFAULT_PREFIX
     try:
-        import settings
+        from services import settings
 
         return settings.get("BARCODE_PREFIX") or DEFAULT_PREFIX
     except Exception:  # a database without the settings table still gets codes

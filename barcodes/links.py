@@ -10,10 +10,10 @@ from barcodes import objects
 from barcodes.internal import parse_internal, parse_inventree
 from barcodes.normalize import GS, RS, EOT, normalize
 from barcodes.result import Scan
-from database import take_sqlite_write_lock
+from database.connection import take_sqlite_write_lock
 from extensions import db
 from models import Barcode
-from prepared import Prepared
+from database.prepared import Prepared
 
 _SEPARATORS = str.maketrans("", "", GS + RS + EOT)
 

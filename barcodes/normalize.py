@@ -37,7 +37,7 @@ def _configured_substitute() -> str:
     if not has_app_context():
         return ""
     try:
-        import settings
+        from services import settings
 
         return settings.get("BARCODE_GS_SUBSTITUTE") or ""
     except Exception:  # a missing table (fresh DB) must not stop scanning

@@ -9,7 +9,7 @@ from sqlalchemy import Select, bindparam, literal, select
 from barcodes.result import Match
 from extensions import db
 from models import OBJECT_TYPES, Company, Part, StockItem, StockLocation, SupplierPart
-from prepared import Prepared
+from database.prepared import Prepared
 
 
 @dataclass(frozen=True)

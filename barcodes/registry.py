@@ -115,7 +115,7 @@ def _read_settings() -> tuple[list[str], list[str]]:
     if not has_app_context():
         return [], []
     try:
-        import settings
+        from services import settings
 
         return list(settings.get("BARCODE_PLUGINS_DISABLED")), list(settings.get("BARCODE_PLUGIN_ORDER"))
     except Exception:  # e.g. a database that is not migrated yet: all plugins, built-in order

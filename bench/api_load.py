@@ -69,7 +69,8 @@ import datetime, hashlib, json, os, sqlite3
 from flask import Flask, jsonify, request
 
 from barcodes.internal import parse_internal
-from database import QueuedConnection, setup_sqlite
+from database.connection import setup_sqlite
+from database.write_queue import QueuedConnection
 
 app = Flask(__name__)
 PATH = os.environ["DATABASE_URL"].removeprefix("sqlite:///")

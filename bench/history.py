@@ -113,7 +113,7 @@ def logging_cost(app, user_id: int, blocks: int = 20, block: int = 100) -> None:
     The log is held at capacity (MAX_NUM = the rows it has), so every 50th scan also prunes.
     Each scan gets its own request context, as in production (settings are read once per request).
     """
-    import settings
+    from services import settings
     from barcodes.result import Match, Scan, ScanResult
     from models import ScanLog
     from services import scanlog

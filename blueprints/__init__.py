@@ -37,7 +37,7 @@ NAV_SECTIONS = (
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the access guard, security headers and error pages."""
-    from blueprints import access, errors, security
+    from blueprints.shared import access, errors, security
 
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)

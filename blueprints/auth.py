@@ -5,14 +5,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, has_request_context, redirect, request, session, url_for
 from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.security import check_password_hash
-from wtforms.validators import DataRequired, Length
 
-from blueprints.access import public
-from blueprints.rendering import redirect_to, render
+from blueprints.forms.auth import LoginForm
+from blueprints.shared.access import public
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db
 from models import User
 from services import ratelimit
@@ -21,14 +19,6 @@ bp = Blueprint("auth", __name__)
 
 # A fixed hash to check against when the user does not exist, so timing does not reveal usernames.
 _DUMMY_HASH = "scrypt:32768:8:1$aaaaaaaaaaaaaaaa$" + "0" * 128
-
-
-class LoginForm(FlaskForm):
-    """Username and password."""
-
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    remember = BooleanField("Stay signed in")
 
 
 def _safe_next(target: str | None) -> str:

@@ -5,7 +5,7 @@ import hashlib
 
 from flask import Blueprint, abort, make_response, request
 
-import settings
+from services import settings
 from barcodes import objects
 from barcodes.internal import internal_code
 from barcodes.render import RenderError, render

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request
 from flask_login import current_user
 
-import settings
+from services import settings
 from barcodes import links, objects
 from barcodes.internal import internal_code
 from barcodes.normalize import ScanInputError
 from barcodes.resolver import resolve
-from blueprints.rendering import redirect_to, render
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db, htmx
 from models import Barcode
 from services import scanlog

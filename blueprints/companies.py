@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from blueprints.crud import Resource, register_crud
+from blueprints.shared.crud import Resource, register_crud
 from blueprints.forms.inventory import CompanyForm
-from blueprints.listing import ListSpec
+from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import Company, SupplierPart
 from services.inventory import delete_company, save_company

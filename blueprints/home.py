@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from sqlalchemy import func, text
 
-from blueprints.access import public
-from blueprints.rendering import render
+from blueprints.shared.access import public
+from blueprints.shared.rendering import render
 from extensions import db
 from models import Part, StockItem, StockLocation, SupplierPart
 

@@ -7,9 +7,9 @@ import base64
 from flask import Blueprint, abort, current_app, flash, make_response, request, send_file, url_for
 from flask_login import current_user
 
-from blueprints.access import requires
+from blueprints.shared.access import requires
 from blueprints.forms.labels import TemplateForm
-from blueprints.rendering import redirect_to, render
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db
 from models import OBJECT_TYPES, LabelTemplate, StockLocation
 from services.labels import jobs, reports

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from blueprints.crud import Resource, arg_id, register_crud
+from blueprints.shared.crud import Resource, arg_id, register_crud
 from blueprints.forms.inventory import LocationForm, set_location_choices
-from blueprints.listing import ListSpec
+from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import StockLocation
 from services.inventory import delete_location, descendant_ids, location_paths, location_stock, save_location

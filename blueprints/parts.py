@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from blueprints.crud import Resource, register_crud
+from blueprints.shared.crud import Resource, register_crud
 from blueprints.forms.inventory import PartForm, set_location_choices
-from blueprints.listing import ListSpec, search_text, top
-from blueprints.rendering import render
+from blueprints.shared.listing import ListSpec, search_text, top
+from blueprints.shared.rendering import render
 from extensions import db
 from models import Part, StockItem
 from services.inventory import delete_part, part_stock_by_location, save_part

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, make_response, request
 from flask_login import current_user
 
-import settings
-from blueprints.access import requires
-from blueprints.rendering import redirect_to, render
+from services import settings
+from blueprints.shared.access import requires
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db, htmx
 from services import scanning
 

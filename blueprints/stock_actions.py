@@ -6,10 +6,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user
 
-import settings
+from services import settings
 from barcodes.objects import web_url
-from blueprints.access import requires
-from blueprints.rendering import redirect_to, render
+from blueprints.shared.access import requires
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db, htmx
 from models import ScanSession, StockItem, StockLocation
 from services.stock import StockError, count, move, receive as receiving, sessions, undo

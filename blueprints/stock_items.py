@@ -5,9 +5,9 @@ from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from blueprints.crud import Resource, arg_id, register_crud
+from blueprints.shared.crud import Resource, arg_id, register_crud
 from blueprints.forms.inventory import StockItemForm, describe_part, set_location_choices
-from blueprints.listing import ListSpec
+from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import Part, StockItem, StockLocation
 from services.inventory import delete_stock_item, location_paths, save_stock_item

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy.orm import contains_eager
 
-from blueprints.crud import Resource, arg_id, register_crud
+from blueprints.shared.crud import Resource, arg_id, register_crud
 from blueprints.forms.inventory import SupplierPartForm, describe_part, set_supplier_choices
-from blueprints.listing import ListSpec
+from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import Company, Part, SupplierPart
 from services.inventory import delete_supplier_part, save_supplier_part

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select, update
 
 from extensions import db
 from models import ApiToken, User, utcnow
-from prepared import Prepared
+from database.prepared import Prepared
 from services.users import USER_COLUMNS, detached
 
 TOKEN_PREFIX = "sst-"  # makes Shelfscan tokens recognisable in logs and secret scanners

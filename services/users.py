@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import manager_of_class
 
 from extensions import db
 from models import ROLES, ApiToken, User, utcnow
-from prepared import Prepared
+from database.prepared import Prepared
 
 MIN_PASSWORD = 8
 USER_COLUMNS = tuple(User.__table__.c)

@@ -18,6 +18,14 @@ USING_PG = PG_URL.startswith("postgresql")
 PASSWORD = "correct horse battery"
 
 
+def pytest_configure(config):
+    """Register the markers and warning filters here, so the project root needs no pytest.ini."""
+    config.addinivalue_line("markers", "e2e: browser tests (Playwright driving Debian's Chromium against a live server)")
+    config.addinivalue_line("markers", "slow: long-running tests (fault injection, fuzzing); run in CI")
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:flask_login.*")
+
+
+
 def _base_config(url: str) -> dict:
     return {
         "TESTING": True,

@@ -1,25 +1,16 @@
 """The admin area: scan history, settings, barcode plugins and users.
 
-The admin-only floor for every route here is set once in blueprints/access.py
+The admin-only floor for every route here is set once in blueprints/shared/access.py
 (MIN_ROLE_BY_BLUEPRINT), so no view carries its own role decorator.
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-import settings
 from blueprints.admin import display
-from blueprints.rendering import render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_app_template_filter(display.visible, "visible_controls")
-
-
-@bp.before_request
-def fresh_settings():
-    """Admin pages show and change the stored settings: read them from the database, not from the
-    worker's short-lived copy, so a change another worker just made is neither hidden nor undone."""
-    settings.refresh()
 
 
 def plugin_registry():
@@ -33,13 +24,5 @@ def plugin_names() -> list[str]:
     return [p.name for p in registry.all()] if registry is not None else []
 
 
-@bp.route("/")
-def index():
-    """The admin overview: links to each part of the area and the state of the scan log."""
-    from services import scanlog
-
-    return render("admin/index.html", logging_on=settings.get("BARCODE_STORE_RESULTS"),
-                  scan_count=scanlog.count(), plugin_count=len(plugin_names()))
-
-
-from blueprints.admin import plugins, scans, settings_page, users  # noqa: E402,F401  (routes)
+# The route modules, imported for the views they add to `bp`.
+from blueprints.admin import overview, plugins, scans, settings, users  # noqa: E402,F401

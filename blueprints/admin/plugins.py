@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 
-import settings
+from services import settings
 from blueprints.admin import bp, plugin_registry
-from blueprints.rendering import redirect_to, render
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db
 
 

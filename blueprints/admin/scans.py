@@ -7,10 +7,10 @@ import io
 
 from flask import Response, abort, current_app, flash, request, stream_with_context, url_for
 
-import settings
+from services import settings
 from blueprints.admin import bp, display, plugin_names
 from blueprints.admin.chart import bar_chart
-from blueprints.rendering import redirect_to, render
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db
 from models import User
 from services import scanlog

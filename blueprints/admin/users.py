@@ -3,39 +3,13 @@ from __future__ import annotations
 
 from flask import flash, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
 
 from blueprints.admin import bp
-from blueprints.rendering import redirect_to, render
+from blueprints.forms.users import CreateUserForm, PasswordForm, RoleForm
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db
-from models import ROLES, User, utcnow
+from models import User, utcnow
 from services import users as user_service
-
-ROLE_CHOICES = list(ROLES)
-
-
-class CreateUserForm(FlaskForm):
-    """A new account."""
-
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    role = SelectField("Role", choices=ROLE_CHOICES, default="viewer")
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)],
-                             description="At least 8 characters; tell the person in person.")
-
-
-class RoleForm(FlaskForm):
-    """Another role for an account."""
-
-    role = SelectField("Role", choices=ROLE_CHOICES)
-
-
-class PasswordForm(FlaskForm):
-    """A new password set by an admin."""
-
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=200)],
-                             description="Signs the user out everywhere.")
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ Credentials, in order: `Authorization: Token <token>` (any route); HTTP Basic (o
 that hand out tokens and on /api/user/me/, which the InvenTree client checks before it has a token:
 checking a password hash on every call would make each request slow); otherwise the web UI's
 session cookie, which must carry X-CSRFToken on unsafe methods because a browser sends the cookie
-to any site's forms. Roles come from the same rules as the pages (blueprints.access.required_role):
+to any site's forms. Roles come from the same rules as the pages (blueprints.shared.access.required_role):
 reads need viewer, writes operator, unless a view says otherwise.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from blueprints.access import ROLE_RANK, SAFE_METHODS, required_role
+from blueprints.shared.access import ROLE_RANK, SAFE_METHODS, required_role
 from blueprints.api import bp
 from blueprints.api.payload import MAX_BODY_BYTES, ApiError
 from extensions import csrf

@@ -7,10 +7,10 @@ from time import perf_counter
 from flask import Response, g, jsonify, request
 from sqlalchemy import func
 
-import settings
+from services import settings
 from barcodes import internal, links, normalize, objects, resolver
 from barcodes.result import Scan, ScanResult
-from blueprints.access import requires
+from blueprints.shared.access import requires
 from blueprints.api import bp, serializers
 from blueprints.api.payload import (
     MAX_PK, PK_CONVERTER, ApiError, barcode_field, invalid, json_body, page_bounds, paginated, pk_value, query_int,

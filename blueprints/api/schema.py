@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import jsonify
 
-from blueprints.access import public
+from blueprints.shared.access import public
 from blueprints.api import bp
 from blueprints.api.payload import DEFAULT_LIMIT, MAX_BARCODE_LENGTH, MAX_LIMIT, MAX_PK
 from blueprints.api.users import API_VERSION, SERVER_NAME, SERVER_VERSION

@@ -9,7 +9,7 @@ from sqlalchemy import and_, bindparam, select
 from barcodes import objects
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, SupplierPart
-from prepared import Prepared
+from database.prepared import Prepared
 
 # InvenTree's stock status codes; "missing" has no code of its own there and reads as LOST.
 STOCK_STATUS_CODES = {

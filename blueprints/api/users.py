@@ -5,7 +5,7 @@ import datetime as dt
 
 from flask import g, jsonify
 
-from blueprints.access import public
+from blueprints.shared.access import public
 from blueprints.api import bp
 from blueprints.api.auth import basic_auth_allowed
 from blueprints.api.payload import query_text

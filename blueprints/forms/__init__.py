@@ -1,1 +1,1 @@
-"""Forms for the inventory pages; field names equal the model's field names."""
+"""Every form of the web pages, one module per area; field names equal the model's where there is one."""

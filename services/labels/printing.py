@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-import settings
+from services import settings
 from extensions import db
 from models import OBJECT_TYPES, LabelTemplate
 from services.labels.builtin import ensure_builtin

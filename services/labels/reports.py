@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from markupsafe import escape
 from sqlalchemy.orm import selectinload
 
-import settings
+from services import settings
 from barcodes.internal import internal_code
 from extensions import db
 from models import StockItem, StockLocation

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete
 
-import settings
+from services import settings
 from barcodes.result import Scan, ScanResult
 from extensions import db
 from models import ScanLog, utcnow
-from prepared import Prepared
+from database.prepared import Prepared
 
 # Pruning runs on roughly one insert in PRUNE_EVERY and deletes at most PRUNE_BATCH rows, so its
 # cost per scan is constant; the batch is ten times the interval so a backlog drains quickly.

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from barcodes.result import Match, Scan, ScanResult
-from database import take_sqlite_write_lock
+from database.connection import take_sqlite_write_lock
 from extensions import db
 from models import StockItem, StockLocation, StockTracking
 from services import scanlog

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from blueprints.access import ROLE_RANK, required_role
+from blueprints.shared.access import ROLE_RANK, required_role
 
 # Routes that authenticate themselves (token or Basic auth) and are swept in the API's own tests.
 SKIP_BLUEPRINTS = {"api"}

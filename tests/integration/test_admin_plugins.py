@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import settings
+from services import settings
 from blueprints.admin.plugins import moved
 
 

@@ -5,7 +5,7 @@ import csv
 import io
 import re
 
-import settings
+from services import settings
 from barcodes.result import Match, Scan, ScanResult
 from extensions import db
 from models import ScanLog

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import settings
+from services import settings
 from extensions import db
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from blueprints.access import ROLE_RANK, required_role
+from blueprints.shared.access import ROLE_RANK, required_role
 from extensions import db
 from models import ApiToken
 from services import tokens

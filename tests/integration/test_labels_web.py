@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-import settings
+from services import settings
 from barcodes.decode import decode
 from barcodes.internal import internal_code
 from extensions import db

@@ -141,7 +141,7 @@ def test_scan_posts_need_a_csrf_token(app, client_for, part):
 
 
 def test_scanning_switched_off_hides_the_icon_and_404s(app, client_for, part):
-    import settings
+    from services import settings
 
     viewer = client_for("viewer")
     assert 'aria-label="Scan barcode"' in viewer.get("/").get_data(as_text=True)
@@ -162,7 +162,7 @@ def test_scan_page_works_without_javascript(viewer_client):
 
 
 def test_dialog_carries_the_scanner_settings(app, viewer_client):
-    import settings
+    from services import settings
 
     settings.set_value("BARCODE_INPUT_DELAY", 35)
     settings.set_value("BARCODE_SCANNER_LAYOUT", "host")

@@ -7,7 +7,7 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-import settings
+from services import settings
 from barcodes.result import Match, Scan, ScanResult
 from extensions import db
 from models import ScanLog, utcnow

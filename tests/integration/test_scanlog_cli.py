@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 
-import settings
+from services import settings
 from barcodes.result import Scan, ScanResult
 from extensions import db
 from services import scanlog

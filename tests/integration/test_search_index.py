@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import insert, inspect, text
 
 from blueprints import companies, locations, parts, stock_items, supplier_parts
-from blueprints.listing import COUNT_CAP
+from blueprints.shared.listing import COUNT_CAP
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
 from services.search import SEARCHED

@@ -1,4 +1,4 @@
-"""SQLite WAL checkpoints run on a background thread in gunicorn workers (checkpoints.py).
+"""SQLite WAL checkpoints run on a background thread in gunicorn workers (database/checkpoints.py).
 
 These run on SQLite whatever TEST_DATABASE_URL says: only SQLite files have a WAL to checkpoint.
 """
@@ -10,13 +10,13 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-import checkpoints
-import database
+from database import checkpoints
+from database.connection import install_pragmas
 
 
 @pytest.fixture
 def engine(tmp_path):
-    database.install_pragmas()
+    install_pragmas()
     made = create_engine(f"sqlite:///{tmp_path / 'wal.db'}")
     with made.begin() as connection:
         connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT)"))

@@ -1,4 +1,4 @@
-"""SQLite writers take turns on a lock file (database.QueuedConnection), not in SQLite's busy sleep.
+"""SQLite writers take turns on a lock file (database.write_queue.QueuedConnection), not in SQLite's busy sleep.
 
 These run on SQLite whatever TEST_DATABASE_URL says: the queue exists only for SQLite files.
 """
@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-import database
-from database import QueuedConnection
+from database import write_queue
+from database.write_queue import QueuedConnection
 
 
 def connect(path, timeout: float = 5.0) -> sqlite3.Connection:
@@ -63,7 +63,7 @@ def test_a_rolled_back_or_failed_write_lets_the_next_writer_in_at_once(db_path):
 
 
 def test_a_stuck_writer_holds_others_only_until_the_busy_timeout(db_path, monkeypatch):
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(write_queue, "BUSY_TIMEOUT_S", 0.5)
     stuck, waiting = connect(db_path), connect(db_path, timeout=0.5)
     stuck.execute("INSERT INTO t (who) VALUES ('stuck')")  # never commits
     started = time.monotonic()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing import AnyConverter
 
-from blueprints.access import ROLE_RANK, required_role
+from blueprints.shared.access import ROLE_RANK, required_role
 from extensions import db
 from tests.security.seed import seed_one_of_everything
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-import settings
+from services import settings
 from barcodes.internal import ALPHABET, internal_code, is_valid, parse_internal, parse_inventree
 from models import OBJECT_TYPES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-import settings
+from services import settings
 from barcodes.normalize import MAX_LENGTH, ScanInputError, normalize
 
 

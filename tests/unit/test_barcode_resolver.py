@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings as settings_h, strategies as st
 
-import settings
+from services import settings
 from barcodes import links
 from barcodes.internal import internal_code
 from barcodes.registry import Registry, build_registry

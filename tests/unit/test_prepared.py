@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, column, event, exc, literal, select, table
 
 from extensions import db
 from models import Part, ScanLog, StockItem, StockLocation, utcnow
-from prepared import Prepared
+from database.prepared import Prepared
 
 ITEM, PART = StockItem.__table__, Part.__table__
 

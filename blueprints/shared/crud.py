@@ -13,9 +13,9 @@ from typing import Any, Callable
 from flask import Blueprint, flash, request, url_for
 from flask_wtf import FlaskForm
 
-from blueprints.access import requires
-from blueprints.listing import ListSpec, paginate
-from blueprints.rendering import redirect_to, render
+from blueprints.shared.access import requires
+from blueprints.shared.listing import ListSpec, paginate
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db, htmx
 from services.inventory import DeleteRefused, FieldErrors
 

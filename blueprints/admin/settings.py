@@ -5,9 +5,9 @@ from typing import Any
 
 from flask import flash, request, url_for
 
-import settings
+from services import settings
 from blueprints.admin import bp
-from blueprints.rendering import redirect_to, render
+from blueprints.shared.rendering import redirect_to, render
 from extensions import db
 
 TYPE_NAMES = {bool: "on/off", int: "whole number", str: "text", list: "list of names"}

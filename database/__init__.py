@@ -1,0 +1,1 @@
+"""Database plumbing: connection setup, the SQLite write queue, prepared statements, WAL checkpoints."""
