@@ -24,7 +24,7 @@ BLUEPRINT_MODULES = (
 )
 
 
-# Navbar sections: (endpoint, label, role needed). Sections whose blueprint is absent are skipped.
+# Navbar sections: (endpoint, label, role needed).
 NAV_SECTIONS = (
     ("parts.index", "Parts", "viewer"),
     ("locations.index", "Locations", "viewer"),
@@ -37,8 +37,9 @@ NAV_SECTIONS = (
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the access guard, security headers and error pages."""
-    from blueprints.shared import access, errors, security
+    from blueprints.shared import access, args, errors, security
 
+    args.init_app(app)  # the `id` converter, before any route is added
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     access.init_app(app)
@@ -52,7 +53,6 @@ def register_blueprints(app: Flask) -> None:
 
         def nav_sections():
             return [(endpoint, label) for endpoint, label, role in NAV_SECTIONS
-                    if endpoint in app.view_functions and current_user.is_authenticated
-                    and current_user.has_role(role)]
+                    if current_user.is_authenticated and current_user.has_role(role)]
 
         return {"nav_sections": nav_sections}

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, make_response, request
 from services import settings
 from barcodes import objects
 from barcodes.internal import internal_code
+from blueprints.shared.args import arg_number
 from barcodes.render import RenderError, render
 
 bp = Blueprint("barcode_images", __name__, url_prefix="/barcodes")
@@ -24,10 +25,8 @@ def _options(allowed: tuple[str, ...]) -> tuple[str, int | None]:
     symbology = request.args.get("symbology", "qr").lower()
     if symbology not in allowed:
         abort(400, description=f"Unknown symbology {symbology!r}; use one of {', '.join(allowed)}.")
-    size = request.args.get("size", "")
-    if size and not (size.isdigit() and 1 <= int(size) <= 40):
-        abort(400, description="size is the module size in pixels, 1 to 40.")
-    return symbology, int(size) if size else None
+    size = arg_number("size", 0, minimum=1, maximum=40) or None  # the module size in pixels
+    return symbology, size
 
 
 def _image(data: str, symbology: str, fmt: str, size: int | None):
@@ -48,8 +47,8 @@ def _image(data: str, symbology: str, fmt: str, size: int | None):
     return response
 
 
-@bp.route("/<object_type>/<int:object_id>.svg", defaults={"fmt": "svg"})
-@bp.route("/<object_type>/<int:object_id>.png", defaults={"fmt": "png"})
+@bp.route("/<object_type>/<id:object_id>.svg", defaults={"fmt": "svg"})
+@bp.route("/<object_type>/<id:object_id>.png", defaults={"fmt": "png"})
 def object_image(object_type: str, object_id: int, fmt: str):
     """The internal barcode of one object; 404 for unknown objects."""
     if objects.get_object(object_type, object_id) is None:

@@ -48,7 +48,7 @@ def _answer(object_type: str, obj, status: int = 200, error: str = "", typed: st
                   link_error=error, typed=typed)
 
 
-@bp.route("/<object_type>/<int:object_id>/link", methods=["POST"])
+@bp.route("/<object_type>/<id:object_id>/link", methods=["POST"])
 def link(object_type: str, object_id: int):
     """Link a scanned or typed barcode (field `barcode`) to the object; 422 with the reason if not."""
     obj = _object_or_404(object_type, object_id)
@@ -69,7 +69,7 @@ def link(object_type: str, object_id: int):
     return _answer(object_type, obj)
 
 
-@bp.route("/<object_type>/<int:object_id>/unlink/<int:barcode_id>", methods=["POST"])
+@bp.route("/<object_type>/<id:object_id>/unlink/<id:barcode_id>", methods=["POST"])
 def unlink(object_type: str, object_id: int, barcode_id: int):
     """Remove one linked barcode from the object."""
     obj = _object_or_404(object_type, object_id)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from blueprints.shared.crud import Resource, register_crud
 from blueprints.forms.inventory import CompanyForm
+from blueprints.shared.crud import Resource, register_crud
 from blueprints.shared.listing import ListSpec
 from extensions import db
-from models import Company, SupplierPart
-from services.inventory import delete_company, save_company
+from models import Company
+from services.inventory import delete_company, save_company, supplied_parts
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -21,14 +21,7 @@ LISTING = ListSpec(
 )
 
 
-def company_context(company: Company) -> dict:
-    """The supplier parts shown on a company's page (first 500 by SKU)."""
-    rows = db.session.scalars(db.select(SupplierPart).where(SupplierPart.supplier_id == company.id)
-                              .order_by(SupplierPart.sku).limit(500)).all()
-    return {"supplier_parts": rows}
-
-
 register_crud(bp, Resource(
     model=Company, form=CompanyForm, listing=LISTING, save=save_company, delete=delete_company,
-    label="company", detail_context=company_context,
+    label="company", detail_context=lambda company: {"supplier_parts": supplied_parts(company)},
 ))

@@ -7,15 +7,25 @@ import base64
 from flask import Blueprint, abort, current_app, flash, make_response, request, send_file, url_for
 from flask_login import current_user
 
-from blueprints.shared.access import requires
 from blueprints.forms.labels import TemplateForm
+from blueprints.shared.access import requires
+from blueprints.shared.args import arg_id, arg_ids
+from blueprints.shared.crud import attach_errors
 from blueprints.shared.rendering import redirect_to, render
-from extensions import db
-from models import OBJECT_TYPES, LabelTemplate, StockLocation
-from services.labels import jobs, reports
+from models import OBJECT_TYPES, LabelTemplate
+from services import inventory
+from services.errors import FieldErrors
+from services.labels import jobs, reports, templates
 from services.labels.context import TYPE_LABELS
-from services.labels.printing import (PrintError, build_pdf, build_zpl, choose_template, preview_svgs,
-                                      sample_svg, templates_for)
+from services.labels.printing import (
+    PrintError,
+    build_pdf,
+    build_zpl,
+    choose_template,
+    preview_svgs,
+    sample_svg,
+    templates_for,
+)
 from services.labels.sandbox import LabelTemplateError
 
 bp = Blueprint("labels", __name__, url_prefix="/labels")
@@ -24,8 +34,7 @@ PREVIEW_LIMIT = 24
 
 
 def _template_or_404(template_id: int) -> LabelTemplate:
-    templates_for()  # make sure the built-ins exist
-    return db.get_or_404(LabelTemplate, template_id, description=f"No label template {template_id}.")
+    return templates.get(template_id) or abort(404, description=f"No label template {template_id}.")
 
 
 def _selection() -> tuple[str, list[int], int | None]:
@@ -33,13 +42,10 @@ def _selection() -> tuple[str, list[int], int | None]:
     object_type = request.args.get("type", "")
     if object_type not in OBJECT_TYPES:
         abort(400, description=f"Choose what to print: type is one of {', '.join(OBJECT_TYPES)}.")
-    raw_ids = request.args.getlist("id")
-    if not raw_ids or not all(i.isdigit() and 0 < int(i) < 2**63 for i in raw_ids):
+    ids = arg_ids("id")
+    if not ids:
         abort(400, description="Choose what to print: give one or more numeric id= values.")
-    template = request.args.get("template", "")
-    if template and not template.isdigit():
-        abort(400, description="template must be a template id.")
-    return object_type, [int(i) for i in raw_ids], int(template) if template else None
+    return object_type, ids, arg_id("template")
 
 
 def _chosen() -> tuple[LabelTemplate, str, list[int]]:
@@ -53,12 +59,11 @@ def _chosen() -> tuple[LabelTemplate, str, list[int]]:
 @bp.route("/")
 def index():
     """The label templates, and where printing and reports start."""
-    locations = db.session.execute(db.select(StockLocation).limit(1000)).scalars().all()
     return render("labels/index.html", templates=templates_for(), type_labels=TYPE_LABELS,
-                  locations=sorted(locations, key=lambda location: location.path.lower()))
+                  locations=inventory.locations_by_path())
 
 
-@bp.route("/templates/<int:template_id>/sample.svg")
+@bp.route("/templates/<id:template_id>/sample.svg")
 def sample(template_id: int):
     """The template drawn with made-up values."""
     template = _template_or_404(template_id)
@@ -86,7 +91,7 @@ def create():
     return _save(form, None)
 
 
-@bp.route("/templates/<int:template_id>/edit", methods=["GET", "POST"])
+@bp.route("/templates/<id:template_id>/edit", methods=["GET", "POST"])
 @requires("admin")
 def edit(template_id: int):
     """Edit a template (built-ins are read-only: duplicate them)."""
@@ -101,23 +106,15 @@ def _save(form: TemplateForm, template: LabelTemplate | None):
     """Validate and store the form; re-render it with messages (422) when something is wrong."""
     status = 200
     if form.is_submitted():
-        if template is not None and template.builtin:
-            form.body.errors = ["Built-in templates are read-only; duplicate it to make your own."]
-            status = 422
-        elif form.validate():
-            clash = db.session.execute(db.select(LabelTemplate.id).where(
-                LabelTemplate.name == form.name.data.strip())).scalar()
-            if clash and (template is None or clash != template.id):
-                form.name.errors.append("Another template has this name.")
-                status = 422
+        status = 422
+        if template is not None and template.builtin or form.validate():
+            try:
+                saved = templates.save(template, form.values())
+            except FieldErrors as refused:
+                attach_errors(form, refused.errors)
             else:
-                saved = form.as_template(template)
-                db.session.add(saved)
-                db.session.commit()
                 flash(f"Saved label template {saved.name}.")
                 return redirect_to(url_for("labels.edit", template_id=saved.id))
-        else:
-            status = 422
     return render("labels/edit.html", block="editor", status=status, form=form, label_template=template,
                   type_labels=TYPE_LABELS)
 
@@ -129,10 +126,9 @@ def preview_template():
     form = TemplateForm()
     samples, status = [], 422
     if form.validate():
-        template = form.as_template()
+        template = templates.draft(form.values())  # never stored
         samples = [(TYPE_LABELS[t], _data_uri(sample_svg(template, t))) for t in template.object_types.split(",")]
         status = 200
-    db.session.rollback()  # nothing from a preview is ever stored
     return render("labels/edit.html", block="live_preview", status=status, form=form, samples=samples,
                   label_template=None, type_labels=TYPE_LABELS)
 
@@ -141,29 +137,23 @@ def _data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-@bp.route("/templates/<int:template_id>/duplicate", methods=["POST"])
+@bp.route("/templates/<id:template_id>/duplicate", methods=["POST"])
 @requires("admin")
 def duplicate(template_id: int):
     """Copy a template (the way to adapt a built-in)."""
-    source = _template_or_404(template_id)
-    names = set(db.session.execute(db.select(LabelTemplate.name)).scalars())
-    name = next(n for n in (f"Copy of {source.name}" + (f" ({i})" if i else "") for i in range(1000)) if n not in names)
-    copy = LabelTemplate(name=name[:100], builtin=False, **{c: getattr(source, c) for c in (
-        "object_types", "width_mm", "height_mm", "body", "page_width_mm", "page_height_mm", "columns", "rows")})
-    db.session.add(copy)
-    db.session.commit()
+    copy = templates.duplicate(_template_or_404(template_id))
     return redirect_to(url_for("labels.edit", template_id=copy.id))
 
 
-@bp.route("/templates/<int:template_id>/delete", methods=["POST"])
+@bp.route("/templates/<id:template_id>/delete", methods=["POST"])
 @requires("admin")
 def delete(template_id: int):
     """Delete a template of one's own (built-ins stay)."""
     template = _template_or_404(template_id)
-    if template.builtin:
-        abort(400, description="Built-in templates cannot be deleted.")
-    db.session.delete(template)
-    db.session.commit()
+    try:
+        templates.delete(template)
+    except templates.TemplateRefused as refused:
+        abort(400, description=str(refused))
     flash(f"Deleted label template {template.name}.")
     return redirect_to(url_for("labels.index"))
 
@@ -250,13 +240,13 @@ def job_pdf(job_id: str):
 @bp.route("/reports/stock")
 def stock_report_redirect():
     """The report form's target: on to the location's report."""
-    location = request.args.get("location", "")
-    if not location.isdigit():
+    location_id = arg_id("location")
+    if location_id is None:
         abort(400, description="Choose a location.")
-    return redirect_to(url_for("labels.stock_report", location_id=int(location)))
+    return redirect_to(url_for("labels.stock_report", location_id=location_id))
 
 
-@bp.route("/reports/stock/<int:location_id>")
+@bp.route("/reports/stock/<id:location_id>")
 def stock_report(location_id: int):
     """Printable stock report of a location and its sub-locations."""
     report = reports.stock_report(location_id)
@@ -265,7 +255,7 @@ def stock_report(location_id: int):
     return render("labels/stock_report.html", report=report)
 
 
-@bp.route("/reports/stock/<int:location_id>.pdf")
+@bp.route("/reports/stock/<id:location_id>.pdf")
 def stock_report_pdf(location_id: int):
     """The stock report as PDF."""
     report = reports.stock_report(location_id)
@@ -287,11 +277,11 @@ def pick_list_pdf():
 
 
 def _pick_list():
-    raw_ids = request.args.getlist("id")
-    if not raw_ids or not all(i.isdigit() and 0 < int(i) < 2**63 for i in raw_ids):
+    ids = arg_ids("id")
+    if not ids:
         abort(400, description="Choose stock items for the pick list: give one or more id= values.")
     try:
-        return reports.pick_list([int(i) for i in raw_ids])
+        return reports.pick_list(ids)
     except PrintError as error:
         abort(400, description=str(error))
 

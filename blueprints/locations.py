@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from blueprints.shared.crud import Resource, arg_id, register_crud
 from blueprints.forms.inventory import LocationForm, set_location_choices
+from blueprints.shared.args import arg_id
+from blueprints.shared.crud import Resource, register_crud
 from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import StockLocation
@@ -35,6 +36,6 @@ def prepare_location_form(form: LocationForm, location: StockLocation | None) ->
 register_crud(bp, Resource(
     model=StockLocation, form=LocationForm, listing=LISTING, save=save_location, delete=delete_location,
     label="location", object_type="stocklocation", detail_context=location_context,
-    prepare_form=prepare_location_form, prefill=lambda args: {"parent_id": arg_id(args, "parent")},
+    prepare_form=prepare_location_form, prefill=lambda: {"parent_id": arg_id("parent")},
     list_context=lambda: {"paths": location_paths()},
 ))

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from blueprints.shared.crud import Resource, register_crud
 from blueprints.forms.inventory import PartForm, set_location_choices
+from blueprints.shared.crud import Resource, register_crud
 from blueprints.shared.listing import ListSpec, search_text, top
 from blueprints.shared.rendering import render
 from extensions import db
-from models import Part, StockItem
-from services.inventory import delete_part, part_stock_by_location, save_part
+from models import Part
+from services.inventory import delete_part, part_overview, save_part
 
 bp = Blueprint("parts", __name__, url_prefix="/parts")
 
@@ -22,18 +22,9 @@ LISTING = ListSpec(
 )
 
 
-def part_context(part: Part) -> dict:
-    """Stock totals, the stock items and the supplier parts shown on a part's page."""
-    total, per_location = part_stock_by_location(part)
-    items = db.session.scalars(db.select(StockItem).where(StockItem.part_id == part.id)
-                               .order_by(StockItem.id).limit(200)).all()
-    return {"total": total, "per_location": per_location, "stock_items": items,
-            "supplier_parts": sorted(part.supplier_parts, key=lambda sp: (sp.supplier.name, sp.sku))}
-
-
 register_crud(bp, Resource(
     model=Part, form=PartForm, listing=LISTING, save=save_part, delete=delete_part,
-    label="part", object_type="part", detail_context=part_context,
+    label="part", object_type="part", detail_context=part_overview,
     prepare_form=lambda form, obj: set_location_choices(form.default_location_id),
 ))
 

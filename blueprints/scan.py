@@ -9,11 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, make_response, request
 from flask_login import current_user
 
-from services import settings
 from blueprints.shared.access import requires
 from blueprints.shared.rendering import redirect_to, render
-from extensions import db, htmx
-from services import scanning
+from extensions import htmx
+from services import scanlog, scanning, settings
 
 bp = Blueprint("scan", __name__, url_prefix="/scan")
 
@@ -42,8 +41,6 @@ def scan_context():
     """Expose the scan settings the navbar button, the dialog and the scripts need."""
 
     def scan_ui() -> dict:
-        if "scan" not in current_app.blueprints:
-            return {"enabled": False}
         return {
             "enabled": bool(settings.get("BARCODE_ENABLE")),
             "webcam": bool(settings.get("BARCODE_WEBCAM_SUPPORT")),
@@ -108,11 +105,7 @@ def submit_image():
 @bp.get("/check")
 def check():
     """Scanner setup help: the last scan key by key, and a test sheet to scan."""
-    from models import ScanLog
-
-    last = db.session.execute(
-        db.select(ScanLog).filter_by(user_id=current_user.id).order_by(ScanLog.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    last = scanlog.latest_of(current_user.id)
     last_text = last.raw.decode("utf-8", "replace") if last else ""
     return render("scan/check.html", last=last, last_parts=scanning.visible_parts(last_text),
                   test_codes=[(i, title, data) for i, (_, title, data) in enumerate(TEST_CODES)])

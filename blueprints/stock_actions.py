@@ -6,13 +6,15 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user
 
-from services import settings
 from barcodes.objects import web_url
 from blueprints.shared.access import requires
+from blueprints.shared.args import arg_id
 from blueprints.shared.rendering import redirect_to, render
 from extensions import db, htmx
 from models import ScanSession, StockItem, StockLocation
-from services.stock import StockError, count, move, receive as receiving, sessions, undo
+from services import settings
+from services.stock import StockError, count, move, sessions, undo
+from services.stock import receive as receiving
 from services.stock.common import location_name
 
 bp = Blueprint("stock_actions", __name__, url_prefix="/stock")
@@ -32,18 +34,13 @@ def _scan_text(name: str = "barcode") -> str:
     return (request.form.get(name) or "")[:MAX_SCAN + 1]
 
 
-def _int(name: str) -> int | None:
-    value = (request.values.get(name) or "").strip()
-    return int(value) if value.isdigit() and len(value) < 18 else None
-
-
 def _uid() -> int:
     return current_user.id
 
 
 # --- one item into a location -------------------------------------------------------------------
 
-@bp.route("/items/<int:item_id>/move", methods=["GET", "POST"])
+@bp.route("/items/<id:item_id>/move", methods=["GET", "POST"])
 @requires("operator")
 def move_item(item_id: int):
     """Scan a location's label and the stock item moves there."""
@@ -55,144 +52,143 @@ def move_item(item_id: int):
             level, message = ("warning" if moved.from_path == moved.to.path else "accepted"), moved.message
         except StockError as error:
             level, message, status = "error", str(error), 422
-        db.session.refresh(item)
     return render("stock_actions/move_item.html", block="move_result", status=status, item=item,
                   level=level, message=message, item_url=web_url("stockitem", item.id))
 
 
 # --- sessions ------------------------------------------------------------------------------------
 
-@bp.route("/locations/<int:location_id>/sessions", methods=["POST"])
+@bp.route("/locations/<id:location_id>/sessions", methods=["POST"])
 def start_session(location_id: int):
     """Open (or reopen) this user's scan-in or count session on a location."""
     db.get_or_404(StockLocation, location_id)
     kind = request.form.get("kind", "move")
     try:
-        session = sessions.start(location_id, kind, user_id=_uid())
+        scan_session = sessions.start(location_id, kind, user_id=_uid())
     except StockError as error:
         abort(400, description=str(error))
-    return redirect_to(url_for(".session_page", session_id=session.id))
+    return redirect_to(url_for(".session_page", session_id=scan_session.id))
 
 
 def _session(session_id: int) -> ScanSession:
-    session = db.get_or_404(ScanSession, session_id)
-    if session.user_id != current_user.id and not current_user.has_role("admin"):
+    scan_session = db.get_or_404(ScanSession, session_id)
+    if scan_session.user_id != current_user.id and not current_user.has_role("admin"):
         abort(403, description="This scan session belongs to another user.")
-    return session
+    return scan_session
 
 
-def _session_page(session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None):
+def _session_page(scan_session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None):
     """Render the session page (or one of its blocks) with everything it shows."""
-    sessions.preload(session)
-    rows = count.report(session) if session.kind == "count" else []
-    last = undo.last_committed(session.location_id, session.user_id) if session.kind == "move" else None
-    return render(SESSION_PAGE, block=block, status=status, session=session, outcome=outcome, error=error,
-                  counting=session.kind == "count", webcam=settings.get("BARCODE_WEBCAM_SUPPORT"),
+    sessions.preload(scan_session)
+    rows = count.report(scan_session) if scan_session.kind == "count" else []
+    last = undo.last_committed(scan_session.location_id, scan_session.user_id) if scan_session.kind == "move" else None
+    return render(SESSION_PAGE, block=block, status=status, scan_session=scan_session, outcome=outcome, error=error,
+                  counting=scan_session.kind == "count", webcam=settings.get("BARCODE_WEBCAM_SUPPORT"),
                   rows=rows, summary=count.summary(rows), fmt=count.fmt_quantity, web_url=web_url,
-                  undoable=last is not None and last.id == session.id, location_name=location_name,
+                  undoable=last is not None and last.id == scan_session.id, location_name=location_name,
                   oob=bool(htmx) and block == "scan_result")
 
 
-@bp.route("/sessions/<int:session_id>")
+@bp.route("/sessions/<id:session_id>")
 @requires("operator")
 def session_page(session_id: int):
     """A session: the scan input, what this page scanned, and the staged list."""
     return _session_page(_session(session_id))
 
 
-@bp.route("/sessions/<int:session_id>/scan", methods=["POST"])
+@bp.route("/sessions/<id:session_id>/scan", methods=["POST"])
 def session_scan(session_id: int):
     """Stage one scan (or, counting, a typed quantity) and answer with its row."""
-    session = _session(session_id)
+    scan_session = _session(session_id)
     try:
-        outcome = sessions.stage_scan(session, _scan_text(), user_id=_uid(), last_line=_int("last_line"))
+        outcome = sessions.stage_scan(scan_session, _scan_text(), user_id=_uid(), last_line=arg_id("last_line", where="values"))
     except StockError as error:
         outcome = sessions.Outcome("error", "refused", str(error))
     status = 422 if outcome.level == "error" else 200
-    return _session_page(session, block="scan_result", status=status, outcome=outcome)
+    return _session_page(scan_session, block="scan_result", status=status, outcome=outcome)
 
 
-@bp.route("/sessions/<int:session_id>/scan-image", methods=["POST"])
+@bp.route("/sessions/<id:session_id>/scan-image", methods=["POST"])
 def session_scan_image(session_id: int):
     """Stage the barcode in a camera frame; 204 when the frame shows nothing new."""
-    session = _session(session_id)
+    scan_session = _session(session_id)
     upload = request.files.get("image")
     try:
-        text, outcome = sessions.stage_image(session, upload.read() if upload else b"", user_id=_uid(),
-                                             last_line=_int("last_line"), recent=request.form.get("recent", ""))
+        text, outcome = sessions.stage_image(scan_session, upload.read() if upload else b"", user_id=_uid(),
+                                             last_line=arg_id("last_line", where="values"), recent=request.form.get("recent", ""))
     except StockError as error:
         text, outcome = "", sessions.Outcome("error", "refused", str(error))
     if outcome is None:
         response = Response(status=204)
     else:
         status = 422 if outcome.level == "error" else 200
-        response = _session_page(session, block="scan_result", status=status, outcome=outcome)
+        response = _session_page(scan_session, block="scan_result", status=status, outcome=outcome)
     response.headers["X-Scan-Text"] = quote(text, safe="")
     return response
 
 
-@bp.route("/sessions/<int:session_id>/stage", methods=["POST"])
+@bp.route("/sessions/<id:session_id>/stage", methods=["POST"])
 def session_stage(session_id: int):
     """Stage an offered stock item or a confirmed sub-location."""
-    session = _session(session_id)
+    scan_session = _session(session_id)
     try:
-        if _int("location"):
-            outcome = sessions.stage_location(session, _int("location"), user_id=_uid())
+        location_id = arg_id("location", where="values")
+        if location_id:
+            outcome = sessions.stage_location(scan_session, location_id, user_id=_uid())
         else:
-            outcome = sessions.stage_offered(session, _int("item") or 0, user_id=_uid())
+            outcome = sessions.stage_offered(scan_session, arg_id("item", where="values") or 0, user_id=_uid())
     except StockError as error:
         outcome = sessions.Outcome("error", "refused", str(error))
     status = 422 if outcome.level == "error" else 200
-    return _session_page(session, block="scan_result", status=status, outcome=outcome)
+    return _session_page(scan_session, block="scan_result", status=status, outcome=outcome)
 
 
-@bp.route("/sessions/<int:session_id>/lines/<int:line_id>/remove", methods=["POST"])
+@bp.route("/sessions/<id:session_id>/lines/<id:line_id>/remove", methods=["POST"])
 def remove_line(session_id: int, line_id: int):
     """Take one line off the staged list."""
-    session = _session(session_id)
+    scan_session = _session(session_id)
     try:
-        sessions.remove_line(session, line_id)
+        sessions.remove_line(scan_session, line_id)
     except StockError as error:
-        return _session_page(session, block="staged", status=422, error=str(error))
-    return _session_page(session, block="staged")
+        return _session_page(scan_session, block="staged", status=422, error=str(error))
+    return _session_page(scan_session, block="staged")
 
 
-@bp.route("/sessions/<int:session_id>/lines/<int:line_id>/count", methods=["POST"])
+@bp.route("/sessions/<id:session_id>/lines/<id:line_id>/count", methods=["POST"])
 def count_line(session_id: int, line_id: int):
     """Set the counted quantity of one line."""
-    session = _session(session_id)
+    scan_session = _session(session_id)
     try:
-        count.set_count(session, line_id, request.form.get("counted", ""))
+        count.set_count(scan_session, line_id, request.form.get("counted", ""))
     except StockError as error:
-        return _session_page(session, block="staged", status=422, error=str(error))
-    return _session_page(session, block="staged")
+        return _session_page(scan_session, block="staged", status=422, error=str(error))
+    return _session_page(scan_session, block="staged")
 
 
-@bp.route("/sessions/<int:session_id>/commit", methods=["POST"], defaults={"verb": "commit"})
-@bp.route("/sessions/<int:session_id>/undo", methods=["POST"], defaults={"verb": "undo"})
-@bp.route("/sessions/<int:session_id>/cancel", methods=["POST"], defaults={"verb": "cancel"})
+@bp.route("/sessions/<id:session_id>/commit", methods=["POST"], defaults={"verb": "commit"})
+@bp.route("/sessions/<id:session_id>/undo", methods=["POST"], defaults={"verb": "undo"})
+@bp.route("/sessions/<id:session_id>/cancel", methods=["POST"], defaults={"verb": "cancel"})
 def finish_session(session_id: int, verb: str):
     """Commit, undo or cancel a session in one transaction; a clear message when refused."""
-    session = _session(session_id)
+    scan_session = _session(session_id)
     action = {"commit": sessions.commit, "undo": undo.undo, "cancel": sessions.cancel}[verb]
     try:
-        action(session, user_id=_uid()) if verb != "cancel" else action(session)
-    except StockError as error:
-        db.session.refresh(session)
-        return _session_page(session, block="staged", status=422, error=str(error))
+        action(scan_session, user_id=_uid()) if verb != "cancel" else action(scan_session)
+    except StockError as error:  # the service rolled back: the session shows as it is stored
+        return _session_page(scan_session, block="staged", status=422, error=str(error))
     if verb == "cancel":
-        return redirect_to(web_url("stocklocation", session.location_id))
-    return redirect_to(url_for(".session_page", session_id=session.id))
+        return redirect_to(web_url("stocklocation", scan_session.location_id))
+    return redirect_to(url_for(".session_page", session_id=scan_session.id))
 
 
-@bp.route("/sessions/<int:session_id>/report.csv")
+@bp.route("/sessions/<id:session_id>/report.csv")
 def count_csv(session_id: int):
     """The count report as a CSV download."""
-    session = db.get_or_404(ScanSession, session_id)
-    if session.kind != "count":
+    scan_session = db.get_or_404(ScanSession, session_id)
+    if scan_session.kind != "count":
         abort(404, description="Only counts have a report.")
-    filename = f"count-{session.location_id}-{session.id}.csv"
-    return Response(count.csv_report(session), mimetype="text/csv",
+    filename = f"count-{scan_session.location_id}-{scan_session.id}.csv"
+    return Response(count.csv_report(scan_session), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -229,7 +225,7 @@ def receive_post():
     raw = _scan_text()
     try:
         item = receiving.receive(raw, user_id=_uid(), location_code=_scan_text("location"),
-                                 location_id=_int("location_id"), quantity=request.form.get("quantity"),
+                                 location_id=arg_id("location_id", where="form"), quantity=request.form.get("quantity"),
                                  lot=request.form.get("lot"), date_code=request.form.get("date_code"))
     except receiving.AlreadyReceived:
         return _receive_page(raw, status=422)

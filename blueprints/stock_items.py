@@ -5,12 +5,13 @@ from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from blueprints.shared.crud import Resource, arg_id, register_crud
 from blueprints.forms.inventory import StockItemForm, describe_part, set_location_choices
+from blueprints.shared.args import arg_id
+from blueprints.shared.crud import Resource, register_crud
 from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import Part, StockItem, StockLocation
-from services.inventory import delete_stock_item, location_paths, save_stock_item
+from services.inventory import delete_stock_item, location_paths, new_stock_item_defaults, save_stock_item
 
 bp = Blueprint("stock_items", __name__, url_prefix="/stock-items")
 
@@ -27,11 +28,9 @@ LISTING = ListSpec(
 )
 
 
-def prefill(args) -> dict:
+def prefill() -> dict:
     """?part=ID&location=ID fill the new-item form; the part's default location otherwise."""
-    part = db.session.get(Part, arg_id(args, "part") or 0)
-    location_id = arg_id(args, "location") or (part.default_location_id if part else None)
-    return {"part_id": part.id if part else None, "location_id": location_id}
+    return new_stock_item_defaults(arg_id("part"), arg_id("location"))
 
 
 def prepare_stock_form(form: StockItemForm, item: StockItem | None) -> None:

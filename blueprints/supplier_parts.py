@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy.orm import contains_eager
 
-from blueprints.shared.crud import Resource, arg_id, register_crud
 from blueprints.forms.inventory import SupplierPartForm, describe_part, set_supplier_choices
+from blueprints.shared.args import arg_id
+from blueprints.shared.crud import Resource, register_crud
 from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import Company, Part, SupplierPart
@@ -35,5 +36,5 @@ register_crud(bp, Resource(
     model=SupplierPart, form=SupplierPartForm, listing=LISTING, save=save_supplier_part,
     delete=delete_supplier_part, label="supplier part", object_type="supplierpart",
     prepare_form=prepare_supplier_part_form,
-    prefill=lambda args: {"part_id": arg_id(args, "part"), "supplier_id": arg_id(args, "supplier")},
+    prefill=lambda: {"part_id": arg_id("part"), "supplier_id": arg_id("supplier")},
 ))

@@ -7,8 +7,7 @@ import click
 from flask import Flask
 from flask_migrate import upgrade
 
-from extensions import db
-from models import Part, StockLocation, User
+from services import demo_data, users
 
 
 def register(app: Flask) -> None:
@@ -19,17 +18,13 @@ def register(app: Flask) -> None:
     def bootstrap(no_demo: bool) -> None:
         """Apply migrations, seed demo data into an empty database, create the first admin."""
         upgrade()
-        empty = not db.session.execute(db.select(Part.id).limit(1)).first() and \
-            not db.session.execute(db.select(StockLocation.id).limit(1)).first()
-        if empty and not no_demo and "seed-demo" in app.cli.commands:
+        parts, locations, _companies = demo_data.inventory_counts()
+        if not parts and not locations and not no_demo:
             ctx = click.get_current_context()
             ctx.invoke(app.cli.commands["seed-demo"], parts=50, force=False)
-        if not db.session.execute(db.select(User.id).limit(1)).first():
+        if not users.any_exist():
             password = secrets.token_urlsafe(12)
-            admin = User(username="admin", role="admin")
-            admin.set_password(password)
-            db.session.add(admin)
-            db.session.commit()
+            users.create("admin", "admin", password)
             click.echo("=" * 60)
             click.echo("Created the first account. It is shown only this once:")
             click.echo("  username: admin")

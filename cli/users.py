@@ -1,29 +1,13 @@
-"""`flask create-user`: accounts from the command line."""
+"""`flask create-user`: accounts from the command line, through the same service as the admin pages."""
 from __future__ import annotations
+
+import secrets
 
 import click
 from flask import Flask
 
-from extensions import db
-from models import ROLES, User
-
-
-def create_user(username: str, role: str, password: str) -> User:
-    """Create a user; raises ValueError when the name is taken or invalid."""
-    username = username.strip()
-    if not username or len(username) > 80:
-        raise ValueError("the username must be 1 to 80 characters")
-    if role not in ROLES:
-        raise ValueError(f"the role must be one of {', '.join(ROLES)}")
-    if len(password) < 8:
-        raise ValueError("the password must be at least 8 characters")
-    if db.session.execute(db.select(User.id).filter_by(username=username)).first():
-        raise ValueError(f"a user named {username!r} already exists")
-    user = User(username=username, role=role)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    return user
+from models import ROLES
+from services import users
 
 
 def register(app: Flask) -> None:
@@ -38,7 +22,23 @@ def register(app: Flask) -> None:
         if password is None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            user = create_user(username, role, password)
-        except ValueError as exc:
+            user = users.create(username, role, password)
+        except users.UserError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Created {user.role} {user.username!r}.")
+
+    @app.cli.command("reset-password")
+    @click.argument("username")
+    @click.option("--password", help="The new password; without it one is made up and printed.")
+    def reset_password_command(username: str, password: str | None) -> None:
+        """Set a new password for an account (e.g. a lost admin password); its sessions end."""
+        user = users.by_username(username)
+        if user is None:
+            raise click.ClickException(f"There is no user named {username!r}.")
+        made_up = password is None
+        password = secrets.token_urlsafe(12) if made_up else password
+        try:
+            users.reset_password(user, password)
+        except users.UserError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"New password for {user.username!r}" + (f": {password}" if made_up else " set."))

@@ -14,19 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, StockTracking, SupplierPart
-
-
-class FieldErrors(Exception):
-    """A change refused because of specific form fields: {field: message}."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-class DeleteRefused(Exception):
-    """A delete refused; the message says what to move or delete first."""
-
+from services.errors import DeleteRefused, FieldErrors
 
 # Per model: (field the error belongs to, columns that must be unique together, message).
 UNIQUE_RULES: dict[type, tuple[tuple[str, tuple[str, ...], str], ...]] = {
@@ -281,6 +269,18 @@ def location_paths() -> dict[int, str]:
     return paths
 
 
+def suppliers() -> list:
+    """(id, name) of the companies marked as suppliers, by name."""
+    return list(db.session.execute(db.select(Company.id, Company.name)
+                                   .where(Company.is_supplier.is_(True)).order_by(Company.name)))
+
+
+def locations_by_path(limit: int = 1000) -> list[StockLocation]:
+    """Up to `limit` locations, sorted by their full path (for report menus)."""
+    locations = db.session.scalars(db.select(StockLocation).limit(limit)).all()
+    return sorted(locations, key=lambda location: location.path.lower())
+
+
 def descendant_ids(location: StockLocation) -> set[int]:
     """Ids of every location below `location`, at any depth."""
     rows = db.session.execute(db.select(StockLocation.id, StockLocation.parent_id)).all()
@@ -304,6 +304,35 @@ def part_stock_by_location(part: Part) -> tuple[Decimal, list[tuple[StockLocatio
     per_location = [(db.session.get(StockLocation, loc) if loc else None, Decimal(total or 0)) for loc, total in rows]
     per_location.sort(key=lambda pair: pair[0].path if pair[0] else "")
     return sum((total for _, total in per_location), Decimal(0)), per_location
+
+
+def counts() -> dict[str, int]:
+    """How many parts, stock items, locations and supplier parts there are, by their plural label."""
+    return {label: db.session.scalar(db.select(func.count()).select_from(model)) or 0
+            for label, model in (("Parts", Part), ("Stock items", StockItem),
+                                 ("Locations", StockLocation), ("Supplier parts", SupplierPart))}
+
+
+def part_overview(part: Part) -> dict:
+    """What a part's page shows: stock total and per location, its first 200 stock items, its supplier parts."""
+    total, per_location = part_stock_by_location(part)
+    items = db.session.scalars(db.select(StockItem).where(StockItem.part_id == part.id)
+                               .order_by(StockItem.id).limit(200)).all()
+    return {"total": total, "per_location": per_location, "stock_items": items,
+            "supplier_parts": sorted(part.supplier_parts, key=lambda sp: (sp.supplier.name, sp.sku))}
+
+
+def supplied_parts(company: Company, limit: int = 500) -> list[SupplierPart]:
+    """The supplier parts a company sells, by SKU (the first `limit`)."""
+    return list(db.session.scalars(db.select(SupplierPart).where(SupplierPart.supplier_id == company.id)
+                                   .order_by(SupplierPart.sku).limit(limit)))
+
+
+def new_stock_item_defaults(part_id: int | None, location_id: int | None) -> dict:
+    """A new stock item's part and location: as given, the location defaulting to the part's own."""
+    part = db.session.get(Part, part_id) if part_id else None
+    return {"part_id": part.id if part else None,
+            "location_id": location_id or (part.default_location_id if part else None)}
 
 
 def location_stock(location: StockLocation, limit: int = 200) -> list[StockItem]:

@@ -128,7 +128,7 @@ def _stored() -> dict[str, Any]:
 
     Each worker keeps the values for SETTINGS_CACHE_SECONDS (config.py), so a scan pays no query for
     them: a change made in another worker (or on another app server) is seen within that time, one
-    made in this worker at once (set_value clears the cache).
+    made in this worker at once (save clears the cache).
     """
     if has_request_context() and "settings_cache" in g:
         return g.settings_cache
@@ -169,17 +169,31 @@ def get_all() -> dict[str, Any]:
     return {key: get(key) for key in SPECS}
 
 
-def set_value(key: str, value: Any) -> Any:
-    """Validate and store a setting; returns the stored value. The caller commits."""
+def save(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate every value, then store them all in one transaction; returns the typed values.
+
+    Raises SettingError (nothing stored) when a value does not fit its setting.
+    """
     from extensions import db
     from models import Setting
 
-    spec = _spec(key)
-    typed = spec.coerce(value)
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=json.dumps(typed)))
-    else:
-        row.value = json.dumps(typed)
-    forget_cached()
+    typed = {key: _spec(key).coerce(value) for key, value in values.items()}
+    try:
+        for key, value in typed.items():
+            row = db.session.get(Setting, key)
+            if row is None:
+                db.session.add(Setting(key=key, value=json.dumps(value)))
+            else:
+                row.value = json.dumps(value)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        forget_cached()
     return typed
+
+
+def set_value(key: str, value: Any) -> Any:
+    """Validate and store one setting (committed); returns the stored value."""
+    return save({key: value})[key]

@@ -1,7 +1,7 @@
 """API tokens: created per user and name, stored as SHA-256, expirable and revocable.
 
 The plain token is shown once, when it is created; the database only holds its hash, so a leaked
-database does not leak usable tokens. The caller commits (authenticate excepted, see there).
+database does not leak usable tokens. Each change commits itself.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import secrets
 
 from sqlalchemy import bindparam, select, update
 
+from database.prepared import Prepared
 from extensions import db
 from models import ApiToken, User, utcnow
-from database.prepared import Prepared
 from services.users import USER_COLUMNS, detached
 
 TOKEN_PREFIX = "sst-"  # makes Shelfscan tokens recognisable in logs and secret scanners
@@ -51,7 +51,7 @@ def create(user: User, name: str, *, expires_at: dt.datetime | None = None) -> t
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain), expires_at=expires_at)
     db.session.add(token)
-    db.session.flush()
+    db.session.commit()
     return token, plain
 
 
@@ -87,6 +87,7 @@ def expire(token_id: int, when: dt.datetime | None = None) -> ApiToken | None:
     token = db.session.get(ApiToken, token_id)
     if token is not None:
         token.expires_at = when or utcnow()
+        db.session.commit()
     return token
 
 
@@ -95,6 +96,7 @@ def revoke(token_id: int) -> ApiToken | None:
     token = db.session.get(ApiToken, token_id)
     if token is not None and token.revoked_at is None:
         token.revoked_at = utcnow()
+        db.session.commit()
     return token
 
 

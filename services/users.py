@@ -1,7 +1,7 @@
 """User accounts as the admin area manages them: create, role, password, deactivate, API tokens.
 
-Functions change the session and leave the commit to the caller; they raise UserError with a
-message for people when a request cannot be honoured.
+Each change is one transaction, committed here; a change that cannot be made raises UserError with a
+message for people, and nothing of it is saved.
 """
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 
+from database.prepared import Prepared
 from extensions import db
 from models import ROLES, ApiToken, User, utcnow
-from database.prepared import Prepared
 
 MIN_PASSWORD = 8
 USER_COLUMNS = tuple(User.__table__.c)
@@ -21,6 +21,21 @@ _USER_BY_ID = Prepared(select(*USER_COLUMNS).where(User.__table__.c.id == bindpa
 
 class UserError(ValueError):
     """A change to an account that cannot be made, with the reason."""
+
+
+def _committed(change):
+    """Run a change as one transaction: commit it, or roll it back and re-raise."""
+    def run(*args, **kwargs):
+        try:
+            result = change(*args, **kwargs)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        return result
+
+    run.__name__, run.__doc__ = change.__name__, change.__doc__
+    return run
 
 
 def detached(row) -> User:
@@ -49,6 +64,21 @@ def all_users() -> list[User]:
     return list(db.session.scalars(db.select(User).order_by(User.username)))
 
 
+def any_exist() -> bool:
+    """Whether there is at least one account."""
+    return db.session.execute(db.select(User.id).limit(1)).first() is not None
+
+
+def by_username(username: str) -> User | None:
+    """The account with this username, or None."""
+    return db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none()
+
+
+def usernames() -> list:
+    """(id, username) of every account, by username (for filter menus)."""
+    return list(db.session.execute(db.select(User.id, User.username).order_by(User.username)))
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise UserError(f"The password must be at least {MIN_PASSWORD} characters.")
@@ -61,6 +91,7 @@ def _check_role(role: str) -> None:
         raise UserError(f"The role must be one of {', '.join(ROLES)}.")
 
 
+@_committed
 def create(username: str, role: str, password: str) -> User:
     """Add a new active account."""
     username = (username or "").strip()
@@ -73,7 +104,6 @@ def create(username: str, role: str, password: str) -> User:
     user = User(username=username, role=role, active=True)
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
     return user
 
 
@@ -82,6 +112,7 @@ def _other_active_admins(user: User) -> int:
         User.role == "admin", User.active.is_(True), User.id != user.id)) or 0
 
 
+@_committed
 def change_role(user: User, role: str) -> None:
     """Give a user another role; the last active admin keeps theirs."""
     _check_role(role)
@@ -90,12 +121,14 @@ def change_role(user: User, role: str) -> None:
     user.role = role
 
 
+@_committed
 def reset_password(user: User, password: str) -> None:
     """Set a new password; the user's existing sessions end."""
     _check_password(password)
     user.set_password(password)
 
 
+@_committed
 def set_active(user: User, active: bool, acting: User | None = None) -> None:
     """Deactivate (ending sessions and revoking API tokens) or reactivate an account."""
     if not active:
@@ -117,6 +150,7 @@ def tokens(user: User) -> list[ApiToken]:
         db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
 
 
+@_committed
 def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of a user's API tokens (revoking twice keeps the first time)."""
     token = db.session.get(ApiToken, token_id)

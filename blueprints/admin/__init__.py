@@ -14,14 +14,13 @@ bp.add_app_template_filter(display.visible, "visible_controls")
 
 
 def plugin_registry():
-    """The app's barcode plugin registry, or None until the engine provides one."""
-    return current_app.extensions.get("barcode_registry")
+    """The app's barcode plugin registry (built in the factory)."""
+    return current_app.extensions["barcode_registry"]
 
 
 def plugin_names() -> list[str]:
     """Names of the registered barcode plugins, in order."""
-    registry = plugin_registry()
-    return [p.name for p in registry.all()] if registry is not None else []
+    return [p.name for p in plugin_registry().all()]
 
 
 # The route modules, imported for the views they add to `bp`.

@@ -6,7 +6,6 @@ from flask import abort, flash, request, url_for
 from services import settings
 from blueprints.admin import bp, plugin_registry
 from blueprints.shared.rendering import redirect_to, render
-from extensions import db
 
 
 def moved(names: list[str], name: str, direction: str) -> list[str]:
@@ -20,8 +19,7 @@ def moved(names: list[str], name: str, direction: str) -> list[str]:
 
 
 def _plugins() -> list:
-    registry = plugin_registry()
-    return sorted(registry.all(), key=lambda p: p.position) if registry is not None else []
+    return sorted(plugin_registry().all(), key=lambda p: p.position)
 
 
 def _plugin_or_404(name: str):
@@ -40,7 +38,6 @@ def _refuse_if_locked(key: str) -> None:
 def plugins():
     """The plugins in the order they are asked, with switches and up/down buttons."""
     return render("admin/plugins.html", block="plugin_list", plugins=_plugins(),
-                  registry_ready=plugin_registry() is not None,
                   locked={k: settings.env_override(k) is not None for k in ("BARCODE_PLUGINS_DISABLED", "BARCODE_PLUGIN_ORDER")})
 
 
@@ -57,7 +54,6 @@ def plugin_toggle(name: str):
         disabled.append(name)
         flash(f"Plugin {name} is off.")
     settings.set_value("BARCODE_PLUGINS_DISABLED", disabled)
-    db.session.commit()
     return redirect_to(url_for("admin.plugins"))
 
 
@@ -70,5 +66,4 @@ def plugin_move(name: str):
     if direction not in ("up", "down"):
         abort(400, description="Say which way to move the plugin: up or down.")
     settings.set_value("BARCODE_PLUGIN_ORDER", moved([p.name for p in plugins], name, direction))
-    db.session.commit()
     return redirect_to(url_for("admin.plugins"))

@@ -7,13 +7,12 @@ import io
 
 from flask import Response, abort, current_app, flash, request, stream_with_context, url_for
 
-from services import settings
 from blueprints.admin import bp, display, plugin_names
 from blueprints.admin.chart import bar_chart
+from blueprints.shared.args import arg_id, arg_number
 from blueprints.shared.rendering import redirect_to, render
-from extensions import db
-from models import User
-from services import scanlog
+from database.ids import MAX_ID
+from services import scanlog, settings, users
 
 
 def _filter() -> scanlog.ScanFilter:
@@ -22,16 +21,15 @@ def _filter() -> scanlog.ScanFilter:
 
 def _choices() -> dict:
     """What the filter form offers."""
-    users = db.session.execute(db.select(User.id, User.username).order_by(User.username)).all()
-    return {"results": scanlog.RESULTS, "sources": scanlog.SOURCES, "users": users, "plugins": plugin_names()}
+    return {"results": scanlog.RESULTS, "sources": scanlog.SOURCES, "users": users.usernames(),
+            "plugins": plugin_names()}
 
 
 @bp.route("/scans")
 def scans():
     """The scan history, newest first, filtered and paged by id."""
     scan_filter = _filter()
-    page = scanlog.page(scan_filter, before=request.args.get("before", type=int),
-                        after=request.args.get("after", type=int), size=current_app.config["PAGE_SIZE"])
+    page = scanlog.page(scan_filter, before=arg_id("before"), after=arg_id("after"), size=current_app.config["PAGE_SIZE"])
     return render("admin/scans.html", block="results", page=page, filter=scan_filter,
                   args=scan_filter.as_args(), logging_on=settings.get("BARCODE_STORE_RESULTS"), **_choices())
 
@@ -45,7 +43,7 @@ def scans_chart():
     return response
 
 
-@bp.route("/scans/<int:scan_id>")
+@bp.route("/scans/<id:scan_id>")
 def scan_detail(scan_id: int):
     """One scan: raw data (also in hex), parsed fields, the response and the object."""
     row = scanlog.get(scan_id) or abort(404, description=f"There is no scan #{scan_id}; it may have been pruned.")
@@ -103,18 +101,13 @@ def _confirm_or_do(title: str, message: str, action: str, fields: dict, count: i
     return redirect_to(url_for("admin.scans"))
 
 
-@bp.route("/scans/<int:scan_id>/delete", methods=["GET", "POST"])
+@bp.route("/scans/<id:scan_id>/delete", methods=["GET", "POST"])
 def scan_delete(scan_id: int):
     """Delete one scan after confirmation."""
     scanlog.get(scan_id) or abort(404, description=f"There is no scan #{scan_id}.")
 
-    def do():
-        deleted = int(scanlog.delete_one(scan_id))
-        db.session.commit()
-        return deleted
-
     return _confirm_or_do(f"Delete scan #{scan_id}?", "This scan will be removed from the history.",
-                          url_for("admin.scan_delete", scan_id=scan_id), {}, 1, do)
+                          url_for("admin.scan_delete", scan_id=scan_id), {}, 1, lambda: int(scanlog.delete_one(scan_id)))
 
 
 @bp.route("/scans/delete", methods=["GET", "POST"])
@@ -143,10 +136,9 @@ def _upto(newest: int) -> int:
     """The id bound of a delete: fixed on the confirmation page, so later scans survive the POST."""
     if request.method == "GET":
         return newest
-    value = request.form.get("upto", "")
-    if not value.isdigit():
+    if request.form.get("upto", "") == "":
         abort(400, description="The confirmation form is incomplete (no id bound); open it again.")
-    return int(value)
+    return arg_number("upto", 0, maximum=MAX_ID, where="form")
 
 
 def _describe(scan_filter: scanlog.ScanFilter) -> str:

@@ -5,10 +5,9 @@ from typing import Any
 
 from flask import flash, request, url_for
 
-from services import settings
 from blueprints.admin import bp
 from blueprints.shared.rendering import redirect_to, render
-from extensions import db
+from services import settings
 
 TYPE_NAMES = {bool: "on/off", int: "whole number", str: "text", list: "list of names"}
 
@@ -61,9 +60,7 @@ def settings_edit():
         if errors:
             return render("admin/settings.html", block="settings_form", rows=_rows(submitted, errors),
                           status=422, error_count=len(errors))
-        for key, value in values.items():
-            settings.set_value(key, value)
-        db.session.commit()
+        settings.save(values)
         flash("Settings saved; they apply from the next request.")
         return redirect_to(url_for("admin.settings"))
     return render("admin/settings.html", block="settings_form", rows=_rows(), error_count=0)

@@ -22,7 +22,6 @@ def users():
         except user_service.UserError as exc:
             form.username.errors = [*form.username.errors, str(exc)]
         else:
-            db.session.commit()
             flash(f"Created {user.role} {user.username}.")
             return redirect_to(url_for("admin.user_detail", user_id=user.id))
     return render("admin/users.html", block="create_form", form=form, users=user_service.all_users(),
@@ -36,25 +35,23 @@ def _detail(user: User, role_form=None, password_form=None, status: int = 200, p
                   now=utcnow(), problem=problem, status=status)
 
 
-@bp.route("/users/<int:user_id>")
+@bp.route("/users/<id:user_id>")
 def user_detail(user_id: int):
     """One account with its role, password, state and API tokens."""
     return _detail(db.get_or_404(User, user_id, description="There is no such user."))
 
 
 def _apply(user: User, change, done: str, **forms):
-    """Run a service change; commit and go back on success, re-render with the reason otherwise."""
+    """Run a service change (it commits); go back on success, re-render with the reason otherwise."""
     try:
         change()
     except user_service.UserError as exc:
-        db.session.rollback()
         return _detail(user, status=422, problem=str(exc), **forms)
-    db.session.commit()
     flash(done)
     return redirect_to(url_for("admin.user_detail", user_id=user.id))
 
 
-@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@bp.route("/users/<id:user_id>/role", methods=["POST"])
 def user_role(user_id: int):
     """Change a user's role."""
     user = db.get_or_404(User, user_id, description="There is no such user.")
@@ -65,7 +62,7 @@ def user_role(user_id: int):
                   f"{user.username} is now {form.role.data}.", role_form=form)
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/users/<id:user_id>/password", methods=["POST"])
 def user_password(user_id: int):
     """Set a new password for a user."""
     user = db.get_or_404(User, user_id, description="There is no such user.")
@@ -76,7 +73,7 @@ def user_password(user_id: int):
                   f"New password set for {user.username}; their sessions have ended.", password_form=form)
 
 
-@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@bp.route("/users/<id:user_id>/deactivate", methods=["POST"])
 def user_deactivate(user_id: int):
     """Deactivate an account: it can no longer sign in and its API tokens are revoked."""
     user = db.get_or_404(User, user_id, description="There is no such user.")
@@ -84,14 +81,14 @@ def user_deactivate(user_id: int):
                   f"{user.username} is deactivated.")
 
 
-@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+@bp.route("/users/<id:user_id>/activate", methods=["POST"])
 def user_activate(user_id: int):
     """Let a deactivated account sign in again."""
     user = db.get_or_404(User, user_id, description="There is no such user.")
     return _apply(user, lambda: user_service.set_active(user, True), f"{user.username} is active again.")
 
 
-@bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/users/<id:user_id>/tokens/<id:token_id>/revoke", methods=["POST"])
 def token_revoke(user_id: int, token_id: int):
     """Revoke one of a user's API tokens."""
     user = db.get_or_404(User, user_id, description="There is no such user.")

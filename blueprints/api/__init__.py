@@ -6,9 +6,6 @@ auth cannot be forged by another site; session-cookie calls get their CSRF check
 """
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from flask import Blueprint
 
 from extensions import csrf
@@ -16,14 +13,5 @@ from extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
 
-# Route modules, imported for their side effect of adding routes to `bp`.
-ROUTE_MODULES = ("auth", "paths", "users", "barcode", "objects", "schema")
-# Route modules owned by other work (stock transfer and receiving by scan); imported when present so
-# each can land on its own without editing this list.
-OPTIONAL_ROUTE_MODULES = ("stock_actions",)
-
-for _name in ROUTE_MODULES:
-    import_module(f"{__name__}.{_name}")
-for _name in OPTIONAL_ROUTE_MODULES:
-    if find_spec(f"{__name__}.{_name}") is not None:
-        import_module(f"{__name__}.{_name}")
+# The route modules, imported for the routes they add to `bp`.
+from blueprints.api import auth, barcode, objects, paths, schema, stock_changes, users  # noqa: E402,F401

@@ -16,11 +16,11 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from blueprints.shared.access import ROLE_RANK, SAFE_METHODS, required_role
 from blueprints.api import bp
 from blueprints.api.payload import MAX_BODY_BYTES, ApiError
+from blueprints.shared.access import ROLE_RANK, SAFE_METHODS, required_role
 from extensions import csrf
-from services import tokens
+from services import sign_in, tokens
 
 
 def basic_auth_allowed(view: Callable) -> Callable:
@@ -35,14 +35,12 @@ def _refuse(message: str) -> ApiError:
 
 def _basic_user(view: Callable):
     """The user named by HTTP Basic credentials, or a 401."""
-    from blueprints.auth import authenticate
-
     if not getattr(view, "basic_auth", False):
         raise _refuse("Basic authentication is only accepted by /api/user/token/; send 'Authorization: Token <token>'.")
     credentials = request.authorization
     if credentials is None or not credentials.username or credentials.password is None:
         raise _refuse("Invalid basic header.")
-    user = authenticate(credentials.username[:80], credentials.password[:200])
+    user = sign_in.authenticate(credentials.username[:80], credentials.password[:200], request.remote_addr)
     if user is None:
         raise _refuse("Invalid username/password.")
     return user

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 from sqlalchemy import func, or_
 
-from blueprints.api import bp
-from blueprints.api import serializers
+from blueprints.api import bp, serializers
 from blueprints.api.payload import MAX_PK, PK_CONVERTER, ApiError, page_bounds, paginated, query_int, query_text
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart

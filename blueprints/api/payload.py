@@ -7,14 +7,15 @@ from urllib.parse import urlencode
 
 from flask import request
 
+from database.ids import MAX_ID, parse_id, parse_whole
+
 MAX_BODY_BYTES = 1024 * 1024
 MAX_BARCODE_LENGTH = 4096
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-# Ids are INTEGER columns: 32-bit on PostgreSQL, so larger pks cannot exist (and must not reach a query).
-MAX_PK = 2**31 - 1
-# The URL converter for primary keys: ids past what the database holds are a 404, not an overflow.
-PK_CONVERTER = f"int(min=1, max={MAX_PK})"
+MAX_PK = MAX_ID  # no row has a larger id on either database (database/ids.py)
+# The URL converter for primary keys (blueprints/shared/args.py): anything but an id is a 404.
+PK_CONVERTER = "id"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -67,14 +68,17 @@ def barcode_field(data: dict[str, Any], name: str = "barcode", *, required: bool
 
 
 def pk_value(value: Any, name: str) -> int:
-    """A primary key: a positive whole number (digits in a string are accepted, as DRF does)."""
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 20:
-        value = int(value.strip())
+    """A primary key: a positive whole number (ASCII digits in a string are accepted, as DRF does)."""
+    if isinstance(value, str):
+        number = parse_whole(value, 0, 10**19)
+        if number is None:
+            raise invalid(name, "Incorrect type. Expected pk value.")
+        value = number
     elif isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         value = int(value)  # 3.0 is an integer in JSON Schema
     if isinstance(value, bool) or not isinstance(value, int):
         raise invalid(name, "Incorrect type. Expected pk value.")
-    if not 0 < value <= MAX_PK:
+    if parse_id(str(value)) is None:
         raise invalid(name, f'Invalid pk "{value}" - object does not exist.')
     return value
 
@@ -84,9 +88,9 @@ def query_int(name: str, default: int | None, *, minimum: int = 0, maximum: int 
     text = request.args.get(name)
     if text is None:
         return default
-    if not text.strip().isdigit() or len(text.strip()) > 20:
+    number = parse_whole(text, 0, 10**19)
+    if number is None:
         raise invalid(name, "A valid integer is required.")
-    number = int(text)
     if number < minimum or (maximum is not None and number > maximum):
         bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
         raise invalid(name, f"Ensure this value is {bound}.")

@@ -5,10 +5,10 @@ from typing import Any
 
 from flask import jsonify
 
-from blueprints.shared.access import public
-from blueprints.api import bp
+from blueprints.api import bp, stock_changes
 from blueprints.api.payload import DEFAULT_LIMIT, MAX_BARCODE_LENGTH, MAX_LIMIT, MAX_PK
 from blueprints.api.users import API_VERSION, SERVER_NAME, SERVER_VERSION
+from blueprints.shared.access import public
 from models import OBJECT_TYPES
 
 TOKEN_AUTH = [{"tokenAuth": []}, {"cookieAuth": []}]
@@ -183,14 +183,6 @@ def _user_paths() -> dict:
     }
 
 
-def extra_paths() -> dict:
-    """Paths other API modules add (the stock actions), when they describe themselves."""
-    from blueprints import api
-
-    stock_actions = getattr(api, "stock_actions", None)
-    return dict(getattr(stock_actions, "OPENAPI_PATHS", {}) or {})
-
-
 def document() -> dict[str, Any]:
     """The whole OpenAPI document."""
     paths = {**_user_paths(), **_barcode_paths()}
@@ -199,7 +191,7 @@ def document() -> dict[str, Any]:
                                                         "supplier_part": "Supplier part pk"}))
     paths.update(_object_paths("stock/location/", "stocklocation", {"parent": "Parent location pk"}))
     paths.update(_object_paths("company/part/", "supplierpart", {"part": "Part pk", "supplier": "Company pk"}))
-    paths.update(extra_paths())
+    paths.update(stock_changes.OPENAPI_PATHS)
     return {
         "openapi": "3.1.0",
         "info": {"title": f"{SERVER_NAME} API", "version": f"{SERVER_VERSION} (InvenTree API {API_VERSION})",

@@ -7,9 +7,9 @@ from typing import Any, Iterable
 from sqlalchemy import and_, bindparam, select
 
 from barcodes import objects
+from database.prepared import Prepared
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, SupplierPart
-from database.prepared import Prepared
 
 # InvenTree's stock status codes; "missing" has no code of its own there and reads as LOST.
 STOCK_STATUS_CODES = {

@@ -5,11 +5,10 @@ import datetime as dt
 
 from flask import g, jsonify
 
-from blueprints.shared.access import public
 from blueprints.api import bp
 from blueprints.api.auth import basic_auth_allowed
 from blueprints.api.payload import query_text
-from extensions import db
+from blueprints.shared.access import public
 from models import utcnow
 from services import tokens
 
@@ -43,7 +42,6 @@ def token():
     """Create a token for the caller, named by ?name= (each call makes a new one; only hashes are kept)."""
     name = query_text("name", tokens.MAX_NAME_LENGTH).strip() or DEFAULT_TOKEN_NAME
     row, plain = tokens.create(g.api_user, name, expires_at=utcnow() + TOKEN_LIFETIME)
-    db.session.commit()
     return jsonify(token=plain, name=row.name, expiry=row.expires_at.date().isoformat())
 
 

@@ -7,22 +7,42 @@ from flask import url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import TextInput
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
+from database.ids import parse_id
 from extensions import db
-from models import STOCK_STATUSES, Company, Part
-from services.inventory import location_paths
+from models import STOCK_STATUSES, Part
+from services.inventory import location_paths, suppliers
 
 NO_CHOICE = SelectChoice("", "—")
 MAX_QUANTITY = 10**12  # the quantity columns are Numeric(18, 5)
 
 
 def optional_int(value):
-    """Coerce a select value to int, with '' (or None) meaning no choice."""
+    """Coerce a select value to an id, with '' (or None) meaning no choice; ValueError for non-ids."""
     if value in ("", None, "None"):
         return None
-    return int(value)
+    if isinstance(value, int):
+        return value
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("Not a valid choice.")
+    return number
+
+
+class IdField(IntegerField):
+    """An id typed into a text box: ASCII digits from 1 to the largest id, else the field's message."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] == "":
+            self.data = None
+            return
+        self.data = parse_id(valuelist[0].strip(" "))
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid id."))
 
 
 class QuantityField(DecimalField):
@@ -56,9 +76,7 @@ def set_location_choices(field: SelectField, exclude: set[int] = frozenset(), bl
 
 def set_supplier_choices(field: SelectField) -> None:
     """Fill a select with the companies marked as suppliers."""
-    companies = db.session.execute(db.select(Company.id, Company.name)
-                                   .where(Company.is_supplier.is_(True)).order_by(Company.name)).all()
-    field.choices = [NO_CHOICE] + [SelectChoice(c.id, c.name) for c in companies]
+    field.choices = [NO_CHOICE] + [SelectChoice(c.id, c.name) for c in suppliers()]
 
 
 def describe_part(field: IntegerField) -> None:
@@ -92,7 +110,7 @@ class LocationForm(FlaskForm):
 class StockItemForm(FlaskForm):
     """A stock item."""
 
-    part_id = IntegerField("Part", widget=TextInput(), validators=[DataRequired(message="Choose a part.")])
+    part_id = IdField("Part", validators=[DataRequired(message="Choose a part.")])
     location_id = optional_select("Location")
     quantity = QuantityField("Quantity", places=None, default=Decimal(1),
                              validators=[InputRequired(message="Enter a quantity."),
@@ -117,7 +135,7 @@ class CompanyForm(FlaskForm):
 class SupplierPartForm(FlaskForm):
     """A part as one supplier sells it."""
 
-    part_id = IntegerField("Part", widget=TextInput(), validators=[DataRequired(message="Choose a part.")])
+    part_id = IdField("Part", validators=[DataRequired(message="Choose a part.")])
     supplier_id = SelectField("Supplier", coerce=optional_int, validators=[DataRequired(message="Choose a supplier.")])
     sku = StringField("SKU", validators=[DataRequired(), Length(max=100)], description="The supplier's order code.")
     mpn = StringField("MPN", validators=[Length(max=100)], description="Manufacturer part number.")

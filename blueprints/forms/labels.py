@@ -6,7 +6,7 @@ from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from models import OBJECT_TYPES, LabelTemplate
+from services.labels import templates
 from services.labels.context import TYPE_LABELS
 from services.labels.printing import check_template
 from services.labels.sandbox import LabelTemplateError
@@ -42,19 +42,12 @@ class TemplateForm(FlaskForm):
             self.columns.errors.append("The labels do not fit on the sheet.")
             return False
         try:
-            check_template(self.as_template())
+            check_template(templates.draft(self.values()))
         except LabelTemplateError as error:
             self.body.errors.append(str(error))
             return False
         return True
 
-    def as_template(self, template: LabelTemplate | None = None) -> LabelTemplate:
-        """The form's values on a template (a new, unsaved one unless given)."""
-        template = template or LabelTemplate()
-        template.name = self.name.data.strip()
-        template.object_types = ",".join(t for t in OBJECT_TYPES if t in self.object_types.data)
-        for attr in ("width_mm", "height_mm", "page_width_mm", "page_height_mm", "body"):
-            setattr(template, attr, getattr(self, attr).data)
-        sheet = bool(template.page_width_mm)
-        template.columns, template.rows = (self.columns.data, self.rows.data) if sheet else (1, 1)
-        return template
+    def values(self) -> dict:
+        """The submitted values by template field (services/labels/templates.py makes the template)."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

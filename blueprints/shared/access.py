@@ -13,10 +13,11 @@ from typing import Callable
 from flask import Flask, abort, current_app, jsonify, make_response, redirect, request, url_for
 from flask_login import current_user
 
-from extensions import db, htmx, login_manager
+from database.ids import parse_id
+from extensions import htmx, login_manager
+from models import ROLE_RANK
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-ROLE_RANK = {"viewer": 0, "operator": 1, "admin": 2}
 MIN_ROLE_BY_BLUEPRINT = {"admin": "admin"}
 # Endpoints (or whole blueprints) that do their own authentication or none.
 PUBLIC_ENDPOINTS = {"static"}
@@ -87,9 +88,10 @@ def _load_user(session_id: str):
     from services import users
 
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
+    user_id, version = parse_id(user_id), parse_id(version)
+    if user_id is None or version is None:
         return None
-    return users.session_user(int(user_id), int(version))
+    return users.session_user(user_id, version)
 
 
 def init_app(app: Flask) -> None:

@@ -17,7 +17,7 @@ from blueprints.shared.access import requires
 from blueprints.shared.listing import ListSpec, paginate
 from blueprints.shared.rendering import redirect_to, render
 from extensions import db, htmx
-from services.inventory import DeleteRefused, FieldErrors
+from services.errors import DeleteRefused, FieldErrors
 
 FORM_TEMPLATE = "_crud_form.html"
 DELETE_TEMPLATE = "_confirm_delete.html"
@@ -36,14 +36,8 @@ class Resource:
     object_type: str | None = None  # the barcode/label type key, when the model has one
     detail_context: Callable[[Any], dict] = field(default=lambda obj: {})
     prepare_form: Callable[[FlaskForm, Any], None] = field(default=lambda form, obj: None)
-    prefill: Callable[[Any], dict] = field(default=lambda args: {})
+    prefill: Callable[[], dict] = field(default=lambda: {})  # a new object's fields from the query string
     list_context: Callable[[], dict] = field(default=lambda: {})
-
-
-def arg_id(args, name: str) -> int | None:
-    """A positive integer query argument such as ?part=12, or None."""
-    value = args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def form_data(form: FlaskForm) -> dict[str, Any]:
@@ -99,7 +93,7 @@ class CrudViews:
     def form_view(self, obj):
         """Show the form; on a valid POST save through the service, else re-show it with messages (422)."""
         res = self.res
-        form = res.form(obj=obj, data=None if obj else res.prefill(request.args))
+        form = res.form(obj=obj, data=None if obj else res.prefill())
         res.prepare_form(form, obj)
         if form.validate_on_submit():
             try:
@@ -121,7 +115,6 @@ class CrudViews:
         try:
             self.res.delete(obj)
         except DeleteRefused as exc:
-            db.session.rollback()
             return render(DELETE_TEMPLATE, status=409, **self.context(obj=obj, refused=str(exc)))
         flash(f"Deleted {self.res.label} {label}.", "success")
         return redirect_to(url_for(f"{self.bp.name}.index"))
@@ -130,10 +123,10 @@ class CrudViews:
 # endpoint, rule, methods, role needed even for GET (forms that change data need an operator)
 ROUTES = (
     ("index", "/", ("GET",), None),
-    ("detail", "/<int:id>", ("GET",), None),
+    ("detail", "/<id:id>", ("GET",), None),
     ("create", "/new", ("GET", "POST"), "operator"),
-    ("edit", "/<int:id>/edit", ("GET", "POST"), "operator"),
-    ("delete", "/<int:id>/delete", ("GET", "POST"), "operator"),
+    ("edit", "/<id:id>/edit", ("GET", "POST"), "operator"),
+    ("delete", "/<id:id>/delete", ("GET", "POST"), "operator"),
 )
 
 

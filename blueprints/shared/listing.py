@@ -7,6 +7,7 @@ from typing import Any, Callable
 from flask import request, url_for
 from sqlalchemy import Select, func
 
+from blueprints.shared.args import arg_number
 from extensions import db
 from services import search
 
@@ -126,11 +127,6 @@ def search_text(*names: str) -> str:
     return text.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
 
 
-def _int_arg(name: str, default: int) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) < 10 else default
-
-
 def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> Page:
     """Read q, sort and page from the request and fetch that page of `spec`."""
     q = search_text("q")
@@ -147,7 +143,7 @@ def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> P
     tiebreak = spec.tiebreak.desc() if sort.startswith("-") else spec.tiebreak.asc()
     per_page = PER_PAGE
     pages = max(1, -(-min(total, COUNT_CAP) // per_page))
-    page = min(max(1, _int_arg("page", 1)), pages)
+    page = min(arg_number("page", 1, minimum=1), pages)
     rows = db.session.scalars(
         query.options(*spec.options).order_by(order, tiebreak).limit(per_page).offset((page - 1) * per_page))
     return Page(list(rows.unique()), total, page, per_page, q, sort, endpoint, extra_args or {})

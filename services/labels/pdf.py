@@ -16,7 +16,6 @@ from services.labels.fonts import baseline, fit_lines, font_name
 from services.labels.layout import Box
 from services.labels.svg import symbol_geometry
 
-
 # Page streams are Flate-compressed already; ASCII85 on top only costs time and 25% size.
 rl_config.useA85 = 0
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from services import settings
 from extensions import db
 from models import OBJECT_TYPES, LabelTemplate
+from services import settings
 from services.labels.builtin import ensure_builtin
 from services.labels.context import MissingObjects, label_context, load_objects, sample_context
 from services.labels.layout import Box, layout

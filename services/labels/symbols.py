@@ -6,10 +6,9 @@ module grid itself, which zxing-cpp (the engine's own dependency) gives us one p
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-import re
 
 import zxingcpp
 

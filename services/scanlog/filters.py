@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import false
 
+from database.ids import parse_id
 from extensions import db
 from models import ScanLog, User
 
@@ -58,8 +59,9 @@ def parse_filter(args: Any, plugin_names: list[str] | tuple[str, ...] = ()) -> S
             values[name] = value
     user = (args.get("user_id") or "").strip()
     if user:
-        if user.isdigit() and len(user) < 10 and db.session.get(User, int(user)) is not None:
-            values["user_id"] = int(user)
+        user_id = parse_id(user)
+        if user_id is not None and db.session.get(User, user_id) is not None:
+            values["user_id"] = user_id
         else:
             problems.append(f"There is no user {user[:40]!r}.")
     plugin = (args.get("plugin") or "").strip()

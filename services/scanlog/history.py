@@ -53,6 +53,11 @@ def get(scan_id: int) -> ScanLog | None:
     return db.session.get(ScanLog, scan_id)
 
 
+def latest_of(user_id: int) -> ScanLog | None:
+    """A user's most recent scan, or None."""
+    return db.session.scalars(db.select(ScanLog).filter_by(user_id=user_id).order_by(ScanLog.id.desc()).limit(1)).first()
+
+
 def newest_id(f: ScanFilter | None = None) -> int:
     """The id of the newest row matching `f` (0 when none): the upper bound of a delete."""
     conds = conditions(f)
@@ -80,8 +85,10 @@ def delete_matching(f: ScanFilter | None, upto: int) -> int:
 
 
 def delete_one(scan_id: int) -> bool:
-    """Delete one row; False when it did not exist. The caller commits."""
-    return delete_ids([scan_id]) == 1 if get(scan_id) else False
+    """Delete one row and commit; False when it did not exist."""
+    deleted = delete_ids([scan_id]) == 1 if get(scan_id) else False
+    db.session.commit()
+    return deleted
 
 
 CSV_COLUMNS = ("id", "time_utc", "user", "source", "result", "plugin", "symbology", "aim_id", "data",

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete
 
-from services import settings
 from barcodes.result import Scan, ScanResult
+from database.prepared import Prepared
 from extensions import db
 from models import ScanLog, utcnow
-from database.prepared import Prepared
+from services import settings
 
 # Pruning runs on roughly one insert in PRUNE_EVERY and deletes at most PRUNE_BATCH rows, so its
 # cost per scan is constant; the batch is ten times the interval so a backlog drains quickly.

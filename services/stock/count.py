@@ -12,9 +12,16 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from models import ScanSession, ScanSessionLine, StockItem
 from services.stock.common import (
-    GONE_STATUSES, ConflictError, StockError, fmt_quantity, lock_items, log_action, parse_quantity, track,
+    GONE_STATUSES,
+    ConflictError,
+    StockError,
+    fmt_quantity,
+    lock_items,
+    log_action,
+    parse_quantity,
+    track,
 )
-from services.stock.sessions import Outcome, claim, line_for_item, require_open
+from services.stock.staging import Outcome, claim, line_for_item, require_open
 
 # A short number typed into a count session is a quantity for the last scanned item, not a barcode.
 QUANTITY_INPUT = re.compile(r"\d{1,6}(?:[.,]\d{1,5})?")
@@ -44,20 +51,20 @@ def is_quantity_input(text: str) -> bool:
     return bool(QUANTITY_INPUT.fullmatch(text.strip()))
 
 
-def count_item(session: ScanSession, item: StockItem) -> Outcome:
+def count_item(scan_session: ScanSession, item: StockItem) -> Outcome:
     """Count one more of an item (the first scan counts 1); the caller commits."""
-    line = line_for_item(session, item.id)
+    line = line_for_item(scan_session, item.id)
     if line is not None:
         line.counted = (line.counted or 0) + 1
         return Outcome("warning", "counted", f"{item}: scanned again, counted {fmt_quantity(line.counted)}.",
                        line=line)
     if item.status in GONE_STATUSES:
         return Outcome("error", "wrong_type", f"{item} is marked {item.status}; it cannot be counted.")
-    line = ScanSessionLine(session=session, stock_item=item, counted=Decimal(1), seen_location_id=item.location_id,
+    line = ScanSessionLine(session=scan_session, stock_item=item, counted=Decimal(1), seen_location_id=item.location_id,
                            seen_quantity=item.quantity)
     db.session.add(line)
     db.session.flush()
-    if item.location_id != session.location_id:
+    if item.location_id != scan_session.location_id:
         where = item.location.path if item.location else "no location"
         return Outcome("warning", "unexpected", f"{item} was not expected here (it is booked in {where}); "
                        "committing moves it here.", line=line)
@@ -65,11 +72,11 @@ def count_item(session: ScanSession, item: StockItem) -> Outcome:
                    "Type a quantity and Enter to correct.", line=line)
 
 
-def set_count(session: ScanSession, line_id: int | None, text: str) -> Outcome:
+def set_count(scan_session: ScanSession, line_id: int | None, text: str) -> Outcome:
     """Set the counted quantity of a line (or of the last scanned one when line_id is None); commits."""
-    require_open(session)
+    require_open(scan_session)
     quantity = parse_quantity(text)
-    lines = session.lines
+    lines = scan_session.lines
     if line_id is not None:
         line = next((line for line in lines if line.id == line_id), None)
     else:
@@ -90,12 +97,12 @@ def _category(expected: Decimal | None, counted: Decimal | None) -> str:
     return "matched" if counted == expected else "difference"
 
 
-def report(session: ScanSession) -> list[ReportRow]:
+def report(scan_session: ScanSession) -> list[ReportRow]:
     """Expected against counted: the staged lines, plus (while open) the expected items not yet scanned."""
-    here = session.location_id
+    here = scan_session.location_id
     rows = [ReportRow(line.stock_item, line.seen_quantity if line.seen_location_id == here else None,
-                      line.counted, "", line.id) for line in session.lines if line.stock_item is not None]
-    if session.status == "open":
+                      line.counted, "", line.id) for line in scan_session.lines if line.stock_item is not None]
+    if scan_session.status == "open":
         seen = {row.item.id for row in rows}
         rows += [ReportRow(item, item.quantity, None, "") for item in expected_items(here) if item.id not in seen]
     for row in rows:
@@ -116,11 +123,11 @@ def expected_items(location_id: int) -> list[StockItem]:
     return list(db.session.execute(query).scalars())
 
 
-def commit_count(session: ScanSession, *, user_id: int | None) -> int:
+def commit_count(scan_session: ScanSession, *, user_id: int | None) -> int:
     """Write the count in one transaction: adjustments, moves here, missing items; returns items touched."""
-    claim(session, "open", "committed")
+    claim(scan_session, "open", "committed")
     try:
-        touched = _apply_count(session, user_id=user_id)
+        touched = _apply_count(scan_session, user_id=user_id)
     except StockError:
         db.session.rollback()
         raise
@@ -128,10 +135,10 @@ def commit_count(session: ScanSession, *, user_id: int | None) -> int:
     return touched
 
 
-def _apply_count(session: ScanSession, *, user_id: int | None) -> int:
+def _apply_count(scan_session: ScanSession, *, user_id: int | None) -> int:
     """Check the counted items against the present and write the adjustments (the caller commits)."""
-    here = session.location_id
-    lines = [line for line in session.lines if line.stock_item_id]
+    here = scan_session.location_id
+    lines = [line for line in scan_session.lines if line.stock_item_id]
     items = lock_items([line.stock_item_id for line in lines] + [item.id for item in expected_items(here)])
     conflicts = [f"{items[line.stock_item_id]} changed after you counted it." if line.stock_item_id in items
                  else "A counted stock item was deleted meanwhile." for line in lines
@@ -139,8 +146,8 @@ def _apply_count(session: ScanSession, *, user_id: int | None) -> int:
                  or items[line.stock_item_id].quantity != line.seen_quantity]
     if conflicts:
         raise ConflictError("Nothing was written: " + " ".join(conflicts) + " Remove and count it again.")
-    log_id = log_action(session.location, user_id=user_id, action="count", response={"session": session.id})
-    note = f"Count of {session.location.path} (session {session.id})"
+    log_id = log_action(scan_session.location, user_id=user_id, action="count", response={"session": scan_session.id})
+    note = f"Count of {scan_session.location.path} (session {scan_session.id})"
     counted_ids = {line.stock_item_id for line in lines}
     for line in lines:
         item = items[line.stock_item_id]
@@ -158,20 +165,20 @@ def _apply_count(session: ScanSession, *, user_id: int | None) -> int:
     for item in items.values():
         if item.id in counted_ids or item.location_id != here:
             continue
-        session.lines.append(ScanSessionLine(stock_item=item, counted=Decimal(0), seen_location_id=here,
+        scan_session.lines.append(ScanSessionLine(stock_item=item, counted=Decimal(0), seen_location_id=here,
                                              seen_quantity=item.quantity))
         track(item, "counted", user_id=user_id, scan_log_id=log_id, from_location_id=here, to_location_id=here,
               quantity_before=item.quantity, quantity_after=item.quantity, notes=f"{note}: not found, marked missing")
         item.status = "missing"
-    return len(session.lines)
+    return len(scan_session.lines)
 
 
-def csv_report(session: ScanSession) -> str:
+def csv_report(scan_session: ScanSession) -> str:
     """The count report as CSV text."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["stock_item", "part", "ipn", "batch", "serial", "expected", "counted", "difference", "result"])
-    for row in report(session):
+    for row in report(scan_session):
         item = row.item
         writer.writerow([item.id, _cell(item.part.name), _cell(item.part.ipn or ""), _cell(item.batch),
                          _cell(item.serial or ""), fmt_quantity(row.expected), fmt_quantity(row.counted),

@@ -8,8 +8,16 @@ from barcodes.result import ScanResult
 from extensions import db
 from models import StockItem, StockLocation
 from services.stock.common import (
-    GONE_STATUSES, StockError, describe_match, fmt_quantity, lock_items, log_scan, parse_quantity, pick,
-    resolve, track,
+    GONE_STATUSES,
+    StockError,
+    describe_match,
+    fmt_quantity,
+    lock_items,
+    log_scan,
+    parse_quantity,
+    pick,
+    resolve,
+    track,
 )
 
 

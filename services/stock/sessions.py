@@ -6,32 +6,27 @@ notices when someone else changed it meanwhile and refuses with a message instea
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import update
 from sqlalchemy.orm import selectinload
 
 from barcodes.result import ScanResult
 from extensions import db
-from models import Part, ScanSession, ScanSessionLine, StockItem, StockLocation, utcnow
+from models import Part, ScanSession, ScanSessionLine, StockItem, StockLocation
+from services.stock import count
 from services.stock.common import (
-    ConflictError, StockError, check_location_move, describe_match, lock_items, log_action, log_scan, pick,
-    resolve, track,
+    ConflictError,
+    StockError,
+    check_location_move,
+    describe_match,
+    lock_items,
+    log_action,
+    log_scan,
+    pick,
+    resolve,
+    track,
 )
+from services.stock.staging import Outcome, claim, line_for_item, require_open
 
 KINDS = ("move", "count")
-
-
-@dataclass
-class Outcome:
-    """What one scan did in a session, for the staged list, its colour and its sound."""
-
-    level: str  # accepted | warning | error
-    kind: str  # accepted, duplicate, already_here, wrong_type, no_match, offer, confirm_location, counted, ...
-    message: str
-    line: ScanSessionLine | None = None
-    offer: StockItem | None = None  # a part's only stock item, offered instead of the part
-    confirm: StockLocation | None = None  # a sub-location to move here once confirmed
 
 
 def start(location_id: int, kind: str, *, user_id: int | None) -> ScanSession:
@@ -42,59 +37,46 @@ def start(location_id: int, kind: str, *, user_id: int | None) -> ScanSession:
     if location is None:
         raise StockError("That location no longer exists.")
     query = db.select(ScanSession).filter_by(location_id=location.id, kind=kind, user_id=user_id, status="open")
-    session = db.session.execute(query.order_by(ScanSession.id.desc())).scalars().first()
-    if session is None:
-        session = ScanSession(location=location, kind=kind, user_id=user_id)
-        db.session.add(session)
+    scan_session = db.session.execute(query.order_by(ScanSession.id.desc())).scalars().first()
+    if scan_session is None:
+        scan_session = ScanSession(location=location, kind=kind, user_id=user_id)
+        db.session.add(scan_session)
         db.session.commit()
-    return session
+    return scan_session
 
 
-def preload(session: ScanSession) -> None:
+def preload(scan_session: ScanSession) -> None:
     """Load the session's lines with their items, parts and locations in a few queries (for display)."""
     lines = selectinload(ScanSession.lines)
     item = lines.selectinload(ScanSessionLine.stock_item)
-    query = db.select(ScanSession).where(ScanSession.id == session.id).options(
+    query = db.select(ScanSession).where(ScanSession.id == scan_session.id).options(
         item.selectinload(StockItem.part), item.selectinload(StockItem.location),
         lines.selectinload(ScanSessionLine.location))
     db.session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
 
-def require_open(session: ScanSession) -> None:
-    """StockError unless the session still takes scans."""
-    if session.status != "open":
-        raise StockError(f"This session is already {session.status}; start a new one from the location's page.")
-
-
-def line_for_item(session: ScanSession, item_id: int) -> ScanSessionLine | None:
-    """The session's line for a stock item, if staged."""
-    return next((line for line in session.lines if line.stock_item_id == item_id), None)
-
-
-def stage_scan(session: ScanSession, raw: str, *, user_id: int | None, last_line: int | None = None) -> Outcome:
+def stage_scan(scan_session: ScanSession, raw: str, *, user_id: int | None, last_line: int | None = None) -> Outcome:
     """Resolve a scan and stage it (or, counting, take a typed quantity); logs the scan and commits."""
-    require_open(session)
+    require_open(scan_session)
     if not raw.strip():
         raise StockError("Nothing was scanned.")
-    if session.kind == "count":
-        from services.stock.count import is_quantity_input, set_count
-
-        if is_quantity_input(raw):
-            return set_count(session, last_line, raw)
+    if scan_session.kind == "count":
+        if count.is_quantity_input(raw):
+            return count.set_count(scan_session, last_line, raw)
     result = resolve(raw)
-    outcome = classify(session, result)
-    log_scan(result, user_id=user_id, action=session.kind,
-             response={"session": session.id, "outcome": outcome.kind, "message": outcome.message})
+    outcome = classify(scan_session, result)
+    log_scan(result, user_id=user_id, action=scan_session.kind,
+             response={"session": scan_session.id, "outcome": outcome.kind, "message": outcome.message})
     db.session.commit()
     return outcome
 
 
-def stage_image(session: ScanSession, image: bytes, *, user_id: int | None, last_line: int | None = None,
+def stage_image(scan_session: ScanSession, image: bytes, *, user_id: int | None, last_line: int | None = None,
                 recent: str = "") -> tuple[str, Outcome | None]:
     """Decode a camera frame and stage its first barcode; (text, None) when nothing new is in view."""
     from barcodes.decode import ImageError, decode
 
-    require_open(session)
+    require_open(scan_session)
     try:
         found = decode(image)
     except ImageError as error:
@@ -104,10 +86,10 @@ def stage_image(session: ScanSession, image: bytes, *, user_id: int | None, last
     text = found[0].text
     if text == recent:  # the same label still in view: staged already
         return text, None
-    return text, stage_scan(session, text, user_id=user_id, last_line=last_line)
+    return text, stage_scan(scan_session, text, user_id=user_id, last_line=last_line)
 
 
-def classify(session: ScanSession, result: ScanResult) -> Outcome:
+def classify(scan_session: ScanSession, result: ScanResult) -> Outcome:
     """Turn a resolved scan into a staged line or a message (the caller commits)."""
     if result.status == "error":
         return Outcome("error", "no_match", result.message or "That scan could not be read.")
@@ -116,25 +98,23 @@ def classify(session: ScanSession, result: ScanResult) -> Outcome:
         item = db.session.get(StockItem, item_match.object_id)
         if item is None:
             return Outcome("error", "no_match", "That stock item no longer exists.")
-        return stage_item(session, item)
+        return stage_item(scan_session, item)
     location_match = pick(result, "stocklocation")
-    if location_match and session.kind == "move":
-        return _offer_location(session, db.session.get(StockLocation, location_match.object_id))
+    if location_match and scan_session.kind == "move":
+        return _offer_location(scan_session, db.session.get(StockLocation, location_match.object_id))
     part_match = pick(result, "part")
     if part_match:
-        return _offer_for_part(session, db.session.get(Part, part_match.object_id))
+        return _offer_for_part(scan_session, db.session.get(Part, part_match.object_id))
     if result.matches:
         return Outcome("error", "wrong_type", f"That is {describe_match(result.matches[0])}, not a stock item.")
     return Outcome("error", "no_match", "No match for that barcode; nothing was staged.")
 
 
-def stage_item(session: ScanSession, item: StockItem) -> Outcome:
+def stage_item(scan_session: ScanSession, item: StockItem) -> Outcome:
     """Stage a stock item: accepted, or a duplicate / already-here warning (the caller commits)."""
-    if session.kind == "count":
-        from services.stock.count import count_item
-
-        return count_item(session, item)
-    line = line_for_item(session, item.id)
+    if scan_session.kind == "count":
+        return count.count_item(scan_session, item)
+    line = line_for_item(scan_session, item.id)
     if line is not None:
         if line.seen_location_id != item.location_id:
             # Someone moved it after it was staged: take the new place as the starting point.
@@ -142,11 +122,11 @@ def stage_item(session: ScanSession, item: StockItem) -> Outcome:
             return Outcome("warning", "duplicate", f"{item} is already in the list; it has moved meanwhile "
                            f"and now counts from {_where(item)}.", line=line)
         return Outcome("warning", "duplicate", f"{item} is already in the list.", line=line)
-    if item.location_id == session.location_id:
-        return Outcome("warning", "already_here", f"{item} is already in {session.location.path}.")
+    if item.location_id == scan_session.location_id:
+        return Outcome("warning", "already_here", f"{item} is already in {scan_session.location.path}.")
     if item.status in ("lost", "destroyed"):
         return Outcome("error", "wrong_type", f"{item} is marked {item.status}; it cannot be moved.")
-    line = ScanSessionLine(session=session, stock_item=item, seen_location_id=item.location_id,
+    line = ScanSessionLine(session=scan_session, stock_item=item, seen_location_id=item.location_id,
                            seen_quantity=item.quantity)
     db.session.add(line)
     db.session.flush()
@@ -157,16 +137,16 @@ def _where(item: StockItem) -> str:
     return item.location.path if item.location else "no location"
 
 
-def _offer_for_part(session: ScanSession, part: Part | None) -> Outcome:
+def _offer_for_part(scan_session: ScanSession, part: Part | None) -> Outcome:
     """A part was scanned: offer its only stock item, or say why not."""
     if part is None:
         return Outcome("error", "no_match", "That part no longer exists.")
     items = [i for i in part.stock_items if i.status not in ("lost", "destroyed")]
     if len(items) == 1:
         item = items[0]
-        if session.kind == "move" and item.location_id == session.location_id:
+        if scan_session.kind == "move" and item.location_id == scan_session.location_id:
             return Outcome("warning", "already_here", f"That is the part {part.name}; its only stock item is "
-                           f"already in {session.location.path}.")
+                           f"already in {scan_session.location.path}.")
         return Outcome("warning", "offer", f"That is the part {part.name}, not a stock item. Its only stock item "
                        f"is {item} in {_where(item)}.", offer=item)
     if not items:
@@ -175,16 +155,16 @@ def _offer_for_part(session: ScanSession, part: Part | None) -> Outcome:
                    "stock items, so scan the label of the one you hold.")
 
 
-def _offer_location(session: ScanSession, location: StockLocation | None) -> Outcome:
+def _offer_location(scan_session: ScanSession, location: StockLocation | None) -> Outcome:
     """A location was scanned in a move session: ask before moving it under this one."""
     if location is None:
         return Outcome("error", "no_match", "That location no longer exists.")
-    target = session.location
+    target = scan_session.location
     if location.id == target.id:
         return Outcome("warning", "already_here", f"That is {target.path} itself, the location you are filling.")
     if location.parent_id == target.id:
         return Outcome("warning", "already_here", f"{location.name} is already inside {target.path}.")
-    if any(line.location_id == location.id for line in session.lines):
+    if any(line.location_id == location.id for line in scan_session.lines):
         return Outcome("warning", "duplicate", f"{location.path} is already in the list.")
     try:
         check_location_move(location, target)
@@ -194,72 +174,56 @@ def _offer_location(session: ScanSession, location: StockLocation | None) -> Out
                    f"in it, into {target.path}?", confirm=location)
 
 
-def stage_location(session: ScanSession, location_id: int, *, user_id: int | None) -> Outcome:
+def stage_location(scan_session: ScanSession, location_id: int, *, user_id: int | None) -> Outcome:
     """Stage a confirmed sub-location to move under the session's location; commits."""
-    require_open(session)
+    require_open(scan_session)
     location = db.session.get(StockLocation, location_id)
-    outcome = _offer_location(session, location)
+    outcome = _offer_location(scan_session, location)
     if outcome.kind != "confirm_location":
         return outcome
-    line = ScanSessionLine(session=session, location=location, seen_location_id=location.parent_id)
+    line = ScanSessionLine(session=scan_session, location=location, seen_location_id=location.parent_id)
     db.session.add(line)
     db.session.commit()
     return Outcome("accepted", "accepted", f"Location {location.path}", line=line)
 
 
-def stage_offered(session: ScanSession, item_id: int, *, user_id: int | None) -> Outcome:
+def stage_offered(scan_session: ScanSession, item_id: int, *, user_id: int | None) -> Outcome:
     """Stage an item offered for a scanned part; commits."""
-    require_open(session)
+    require_open(scan_session)
     item = db.session.get(StockItem, item_id)
     if item is None:
         raise StockError("That stock item no longer exists.")
-    outcome = stage_item(session, item)
+    outcome = stage_item(scan_session, item)
     db.session.commit()
     return outcome
 
 
-def remove_line(session: ScanSession, line_id: int) -> None:
+def remove_line(scan_session: ScanSession, line_id: int) -> None:
     """Take a line off an open session; commits."""
-    require_open(session)
-    line = next((line for line in session.lines if line.id == line_id), None)
+    require_open(scan_session)
+    line = next((line for line in scan_session.lines if line.id == line_id), None)
     if line is None:
         raise StockError("That line is not in this session.")
-    session.lines.remove(line)
+    scan_session.lines.remove(line)
     db.session.commit()
 
 
-def cancel(session: ScanSession) -> None:
+def cancel(scan_session: ScanSession) -> None:
     """Close an open session without changing any stock; commits."""
-    require_open(session)
-    session.status = "cancelled"
+    require_open(scan_session)
+    scan_session.status = "cancelled"
     db.session.commit()
 
 
-def claim(session: ScanSession, from_status: str, to_status: str) -> None:
-    """Switch the session's status only if nobody else did first (double submits, two tabs)."""
-    values = {"status": to_status}
-    if to_status == "committed":
-        values["committed_at"] = utcnow()
-    done = db.session.execute(update(ScanSession).where(ScanSession.id == session.id, ScanSession.status == from_status)
-                              .values(**values).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        db.session.rollback()
-        db.session.refresh(session)
-        raise StockError(f"This session is already {session.status}; nothing was changed.")
-    db.session.refresh(session)
-
-
-def commit(session: ScanSession, *, user_id: int | None) -> int:
+def commit(scan_session: ScanSession, *, user_id: int | None) -> int:
     """Move every staged line into the session's location in one transaction; returns how many."""
-    if session.kind == "count":
-        from services.stock.count import commit_count
-
-        return commit_count(session, user_id=user_id)
-    if not session.lines:
+    if scan_session.kind == "count":
+        return count.commit_count(scan_session, user_id=user_id)
+    if not scan_session.lines:
         raise StockError("Nothing is staged yet; scan some items first.")
-    claim(session, "open", "committed")
+    claim(scan_session, "open", "committed")
     try:
-        moved = _apply_moves(session, user_id=user_id)
+        moved = _apply_moves(scan_session, user_id=user_id)
     except StockError:
         db.session.rollback()
         raise
@@ -267,12 +231,12 @@ def commit(session: ScanSession, *, user_id: int | None) -> int:
     return moved
 
 
-def _apply_moves(session: ScanSession, *, user_id: int | None) -> int:
+def _apply_moves(scan_session: ScanSession, *, user_id: int | None) -> int:
     """Check every line against the present and apply the moves (the caller commits)."""
-    target = session.location
-    items = lock_items([line.stock_item_id for line in session.lines if line.stock_item_id])
+    target = scan_session.location
+    items = lock_items([line.stock_item_id for line in scan_session.lines if line.stock_item_id])
     conflicts = []
-    for line in session.lines:
+    for line in scan_session.lines:
         if line.stock_item_id:
             item = items.get(line.stock_item_id)
             if item is None or item.location_id != line.seen_location_id:
@@ -282,18 +246,18 @@ def _apply_moves(session: ScanSession, *, user_id: int | None) -> int:
     if conflicts:
         raise ConflictError("Nothing was moved: " + " ".join(conflicts) + " Remove or rescan it, then commit again.")
     log_id = log_action(target, user_id=user_id, action="move",
-                        response={"session": session.id, "committed": len(session.lines)})
-    for line in session.lines:
+                        response={"session": scan_session.id, "committed": len(scan_session.lines)})
+    for line in scan_session.lines:
         if line.stock_item_id:
             track(items[line.stock_item_id], "moved", user_id=user_id, scan_log_id=log_id,
                   from_location_id=line.seen_location_id, to_location_id=target.id,
                   quantity_before=line.seen_quantity, quantity_after=items[line.stock_item_id].quantity,
-                  notes=f"Scan-in session {session.id}")
+                  notes=f"Scan-in session {scan_session.id}")
             items[line.stock_item_id].location_id = target.id
         else:
             check_location_move(line.location, target)
             line.location.parent_id = target.id
-    return len(session.lines)
+    return len(scan_session.lines)
 
 
 def _moved_meanwhile(line: ScanSessionLine, item: StockItem | None) -> str:

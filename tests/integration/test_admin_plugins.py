@@ -95,12 +95,6 @@ def test_env_locked_order_is_refused(app, admin_client, monkeypatch):
     assert response.status_code == 409 and "SHELFSCAN_BARCODE_PLUGIN_ORDER" in response.get_data(as_text=True)
 
 
-def test_without_an_engine_registry_the_page_says_so(app, admin_client):
-    app.extensions["barcode_registry"] = None
-    assert "has not registered any plugins" in admin_client.get("/admin/plugins").get_data(as_text=True)
-    assert admin_client.post("/admin/plugins/gs1/toggle").status_code == 404
-
-
 def test_the_engines_own_registry_follows_the_page(app, admin_client):
     registry = app.extensions["barcode_registry"]
     names = [p.name for p in registry.all()]

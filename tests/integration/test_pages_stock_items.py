@@ -101,7 +101,9 @@ def test_quantities_that_are_not_finite_or_too_large_are_field_errors(operator_c
     assert db.session.scalar(db.select(db.func.count()).select_from(StockItem)) == 0
 
 
-def test_odd_prefill_arguments_are_ignored(operator_client):
+def test_prefill_arguments_that_are_not_ids_are_a_400(operator_client):
     setup_part()
-    for query in ("part=%C2%B2", "part=abc&location=-1", "part=99999999999999999999", "location=999"):
-        assert operator_client.get(f"/stock-items/new?{query}").status_code == 200, query
+    for query in ("part=%C2%B2", "part=abc&location=-1", "part=99999999999999999999"):
+        assert operator_client.get(f"/stock-items/new?{query}").status_code == 400, query
+    # An id that names nothing is simply not prefilled.
+    assert operator_client.get("/stock-items/new?location=999").status_code == 200

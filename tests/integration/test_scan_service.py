@@ -30,9 +30,7 @@ def test_engine_error_is_a_422_with_its_message(app):
     assert outcome.answer == "error" and outcome.status_code == 422 and outcome.message == "Bad check digit"
 
 
-def test_supplier_label_offers_receive_when_the_stock_area_has_it(app):
-    if "stock_actions.receive" not in app.view_functions:
-        app.add_url_rule("/stock/receive", endpoint="stock_actions.receive", view_func=lambda: "")
+def test_supplier_label_offers_receive(app):
     with app.test_request_context():
         found = decide(_result(matches=[SUPPLIER], fmt="ecia", text="[)>\x1e06\x1dP311"), may_receive=True)
         unknown = decide(_result(status="no_match", fmt="lcsc", text="{pc:C1}"), may_receive=True)
@@ -43,13 +41,6 @@ def test_supplier_label_offers_receive_when_the_stock_area_has_it(app):
     assert "barcode=" in found.choices[1].url
     assert unknown.answer == "no_match" and [c.kind for c in unknown.choices] == ["receive"]
     assert viewer.answer == "redirect" and internal.answer == "redirect"
-
-
-def test_supplier_label_redirects_while_there_is_no_receive_page(app):
-    app.view_functions.pop("stock_actions.receive", None)  # this test's own app, as if stock were absent
-    with app.test_request_context():
-        outcome = decide(_result(matches=[SUPPLIER], fmt="ecia"), may_receive=True)
-    assert outcome.answer == "redirect"
 
 
 def test_control_characters_become_visible_symbols():

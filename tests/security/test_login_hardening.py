@@ -5,7 +5,7 @@ import datetime as dt
 
 from werkzeug.security import generate_password_hash
 
-from blueprints.auth import _DUMMY_HASH
+from services.sign_in import _DUMMY_HASH
 from extensions import db
 from models import LoginFailure, User
 from services import ratelimit

@@ -8,7 +8,7 @@ import pytest
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, StockTracking, SupplierPart
 from services import inventory
-from services.inventory import DeleteRefused, FieldErrors
+from services.errors import DeleteRefused, FieldErrors
 
 
 def location(name, parent=None):

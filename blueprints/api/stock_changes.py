@@ -1,4 +1,4 @@
-"""Stock actions over the API: transfer stock items (as InvenTree takes it) and receive a package by its label."""
+"""Stock changes over the API: transfer stock items (as InvenTree takes it) and receive a package by its label."""
 from __future__ import annotations
 
 from flask import g, jsonify
@@ -7,7 +7,8 @@ from barcodes.links import barcode_hash
 from barcodes.normalize import normalize
 from blueprints.api import bp, serializers
 from blueprints.api.payload import MAX_PK, ApiError, barcode_field, invalid, json_body, pk_value
-from services.stock import StockError, move, receive as receiving
+from services.stock import StockError, move
+from services.stock import receive as receiving
 
 # null (or no quantity) means the whole item, as InvenTree's transfer takes it.
 QUANTITY = {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 40}, {"type": "null"}]}
