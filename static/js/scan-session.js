@@ -1,9 +1,9 @@
-// Scan sessions: a focused input that a wedge scanner types into. Enter or Tab sends the scan through
-// htmx (one request at a time, in order, so fast scanning loses nothing), the input empties and keeps
-// focus, and each answer's [data-outcome] row beeps: high for accepted, two for a warning, low for an error.
-// Attributes: form[data-session-scan] (data-target, data-swap), input[data-session-input],
-// input[data-control-keys] (Ctrl+] Ctrl+^ Ctrl+D type GS RS EOT, as scanners send them).
-(function () {
+// Scan sessions, moves and receiving: a wedge scanner types into a focused input; Enter or Tab sends the
+// scan through htmx one request at a time, in order, so fast scanning loses nothing; the input empties and
+// keeps focus; each new [data-outcome] row beeps (high: accepted, two: warning, low: error). Attributes:
+// form[data-session-scan] (data-target, data-swap), input[data-session-input], input[data-control-keys]
+// (Ctrl+] Ctrl+^ Ctrl+D type GS RS EOT); camera: [data-session-camera-box] (data-image-url, data-target).
+(() => {
   "use strict";
   const CONTROL_KEYS = { BracketRight: "\x1d", Digit6: "\x1e", KeyD: "\x04" };
   const TONES = { accepted: [[880, 0.08]], warning: [[660, 0.07], [660, 0.07]], error: [[180, 0.3]] };
@@ -27,7 +27,7 @@
         osc.stop(at + seconds);
         at += seconds + 0.05;
       }
-    } catch (err) { /* no sound is no reason to stop scanning */ }
+    } catch { /* no sound is no reason to stop scanning */ }
   }
 
   function insert(input, text) {
@@ -51,8 +51,8 @@
     }
   }
 
-  function focusInput(root) {
-    const input = (root || document).querySelector("[data-session-input]");
+  function focusInput() {
+    const input = document.querySelector("[data-session-input]");
     const active = document.activeElement;
     const busy = active && active !== input && active.matches("input, select, textarea");
     if (input && !busy) input.focus();
@@ -66,7 +66,7 @@
     event.preventDefault();
     const input = form.querySelector("[data-session-input]");
     const values = { barcode: input.value };
-    const last = document.querySelector('input[name="last_line"][form="' + form.id + '"]');
+    const last = document.querySelector(`input[name="last_line"][form="${form.id}"]`);
     if (last) values.last_line = last.value;
     const startedAt = Number(input.dataset.firstKeyAt || performance.now());
     input.value = "";
@@ -74,37 +74,35 @@
     if (!values.barcode.trim()) return;
     const target = document.querySelector(form.dataset.target);
     queue = queue.then(() => htmx.ajax("POST", form.action, {
-      source: form, target: target, swap: form.dataset.swap || "innerHTML", values: values,
+      source: form, target, swap: form.dataset.swap || "innerHTML", values,
     })).then(() => {
-      const row = document.querySelector(form.dataset.target + " [data-outcome], " + form.dataset.target + "[data-outcome]");
+      const row = document.querySelector(`${form.dataset.target} [data-outcome], ${form.dataset.target}[data-outcome]`);
       if (row) row.dataset.scanMs = (performance.now() - startedAt).toFixed(1);
     }).catch(() => beep("error"));
     focusInput();
   }
 
   function onLoad(event) {
-    const root = event.detail && event.detail.elt ? event.detail.elt : document.body;
-    const rows = root.matches && root.matches("[data-outcome]") ? [root] : Array.from(root.querySelectorAll("[data-outcome]"));
+    const root = event.detail.elt;
+    const rows = root.matches("[data-outcome]") ? [root] : [...root.querySelectorAll("[data-outcome]")];
     const fresh = rows.filter((row) => !row.dataset.beeped);
-    fresh.forEach((row) => { row.dataset.beeped = "1"; });
+    for (const row of fresh) row.dataset.beeped = "1";
     if (fresh.length) beep(fresh[0].dataset.outcome);
-    document.querySelectorAll("[data-session-camera-box]").forEach(initCamera);
-    focusInput(document);
+    for (const box of root.querySelectorAll("[data-session-camera-box]")) initCamera(box);
+    focusInput();
   }
 
   // The camera in a session: a few frames a second go to data-image-url; what decodes is staged like a
   // scan. The label still in view is sent as `recent` so it is staged once, until it leaves the picture.
   function csrfToken() {
-    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (err) { return ""; }
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch { return ""; }
   }
 
   function initCamera(box) {
-    if (box.dataset.ready) return;
-    box.dataset.ready = "1";
     const button = box.querySelector("[data-session-camera]");
     const video = box.querySelector("[data-session-video]");
     const note = box.querySelector("[data-camera-note]");
-    if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
       button.hidden = true;
       note.textContent = "The camera needs https (or localhost); the scanner and typing still work.";
       return;
@@ -114,7 +112,7 @@
     let recent = "";
 
     function stop() {
-      if (stream) stream.getTracks().forEach((track) => track.stop());
+      for (const track of stream?.getTracks() ?? []) track.stop();
       stream = null;
       video.hidden = true;
       button.setAttribute("aria-pressed", "false");
@@ -135,8 +133,9 @@
         body.append("recent", recent);
         const last = document.querySelector('input[name="last_line"]');
         if (last) body.append("last_line", last.value);
-        fetch(box.dataset.imageUrl, { method: "POST", body: body, credentials: "same-origin",
-          headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" } }).then((response) => {
+        const request = { method: "POST", body, credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" } };
+        fetch(box.dataset.imageUrl, request).then((response) => {
           recent = decodeURIComponent(response.headers.get("X-Scan-Text") || "");
           if (response.status === 204) return null;
           return response.text().then((html) => htmx.swap(box.dataset.target, html, { swapStyle: "afterbegin" }));
@@ -153,7 +152,10 @@
         button.setAttribute("aria-pressed", "true");
         note.textContent = "";
         return video.play();
-      }).then(later).catch((err) => { stop(); note.textContent = "No camera: " + err.message; });
+      }).then(later).catch((err) => {
+        stop();
+        note.textContent = `No camera: ${err.message}`;
+      });
     });
   }
 
