@@ -55,7 +55,7 @@ def create(user: User, name: str, *, expires_at: dt.datetime | None = None) -> t
     return token, plain
 
 
-def authenticate(plain: str) -> User | None:
+def user_for(plain: str) -> User | None:
     """The active user a valid (unexpired, unrevoked) token belongs to, or None.
 
     One Core query (token joined with its user) per API request, since every API call pays it; it
@@ -73,7 +73,7 @@ def authenticate(plain: str) -> User | None:
     return detached(row)
 
 
-def is_valid(token: ApiToken) -> bool:
+def is_usable(token: ApiToken) -> bool:
     """Whether a token is neither revoked nor expired."""
     return _usable(token.revoked_at, token.expires_at)
 

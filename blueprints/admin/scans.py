@@ -29,7 +29,7 @@ def _choices() -> dict:
 def scans():
     """The scan history, newest first, filtered and paged by id."""
     scan_filter = _filter()
-    page = scanlog.page(scan_filter, before=arg_id("before"), after=arg_id("after"), size=current_app.config["PAGE_SIZE"])
+    page = scanlog.history_page(scan_filter, before=arg_id("before"), after=arg_id("after"), size=current_app.config["PAGE_SIZE"])
     return render("admin/scans.html", block="results", page=page, filter=scan_filter,
                   args=scan_filter.as_args(), logging_on=settings.get("BARCODE_STORE_RESULTS"), **_choices())
 

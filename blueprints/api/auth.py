@@ -53,7 +53,7 @@ def _caller(view: Callable):
         scheme, _, value = header.partition(" ")
         scheme = scheme.lower()
         if scheme in ("token", "bearer"):
-            user = tokens.authenticate(value.strip())
+            user = tokens.user_for(value.strip())
             if user is None:
                 raise _refuse("Invalid token.")
             return user, "token"

@@ -18,7 +18,7 @@ OBJECT_PATHS = {"part": "/parts/{}", "stockitem": "/stock-items/{}",
 
 
 @dataclass
-class Page:
+class HistoryPage:
     """One page of history, newest first, with the keyset cursors of its neighbours."""
 
     rows: list[ScanLog]
@@ -26,7 +26,7 @@ class Page:
     older: int | None  # pass as ?before= to see the next page
 
 
-def page(f: ScanFilter, before: int | None = None, after: int | None = None, size: int = 25) -> Page:
+def history_page(f: ScanFilter, before: int | None = None, after: int | None = None, size: int = 25) -> HistoryPage:
     """A page of rows matching `f` below `before` (or above `after`), newest first."""
     conds = conditions(f)
     query = db.select(ScanLog).where(*conds).options(db.joinedload(ScanLog.user))
@@ -40,7 +40,7 @@ def page(f: ScanFilter, before: int | None = None, after: int | None = None, siz
         found = db.session.scalars(query.order_by(ScanLog.id.desc()).limit(size + 1)).all()
         rows, more_older = list(found[:size]), len(found) > size
         more_newer = before is not None and bool(rows) and _exists(conds + [ScanLog.id > rows[0].id])
-    return Page(rows=rows, newer=rows[0].id if rows and more_newer else None,
+    return HistoryPage(rows=rows, newer=rows[0].id if rows and more_newer else None,
                 older=rows[-1].id if rows and more_older else None)
 
 

@@ -29,7 +29,7 @@ CATEGORIES = ("matched", "difference", "missing", "unexpected")
 
 
 @dataclass
-class ReportRow:
+class CountRow:
     """One stock item in a count: what was expected here and what was counted."""
 
     item: StockItem
@@ -97,21 +97,21 @@ def _category(expected: Decimal | None, counted: Decimal | None) -> str:
     return "matched" if counted == expected else "difference"
 
 
-def report(scan_session: ScanSession) -> list[ReportRow]:
+def report(scan_session: ScanSession) -> list[CountRow]:
     """Expected against counted: the staged lines, plus (while open) the expected items not yet scanned."""
     here = scan_session.location_id
-    rows = [ReportRow(line.stock_item, line.seen_quantity if line.seen_location_id == here else None,
+    rows = [CountRow(line.stock_item, line.seen_quantity if line.seen_location_id == here else None,
                       line.counted, "", line.id) for line in scan_session.lines if line.stock_item is not None]
     if scan_session.status == "open":
         seen = {row.item.id for row in rows}
-        rows += [ReportRow(item, item.quantity, None, "") for item in expected_items(here) if item.id not in seen]
+        rows += [CountRow(item, item.quantity, None, "") for item in expected_items(here) if item.id not in seen]
     for row in rows:
         row.category = _category(row.expected, row.counted)
     order = {name: rank for rank, name in enumerate(("missing", "difference", "unexpected", "matched"))}
     return sorted(rows, key=lambda row: (order[row.category], row.item.part.name, row.item.id))
 
 
-def summary(rows: list[ReportRow]) -> dict[str, int]:
+def summary(rows: list[CountRow]) -> dict[str, int]:
     """How many report rows fall in each category."""
     return {name: sum(1 for row in rows if row.category == name) for name in CATEGORIES}
 

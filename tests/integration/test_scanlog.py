@@ -151,7 +151,7 @@ def _walk(scan_filter, size=7):
     """Follow the Older links from the newest page; returns the pages' ids."""
     pages, before = [], None
     while True:
-        page = scanlog.page(scan_filter, before=before, size=size)
+        page = scanlog.history_page(scan_filter, before=before, size=size)
         pages.append([r.id for r in page.rows])
         if page.older is None:
             return pages
@@ -166,11 +166,11 @@ def test_keyset_pages_neither_overlap_nor_skip(app):
     assert flat == sorted((r.id for r in rows), reverse=True)
     assert [len(p) for p in pages] == [7] * 7 + [1]
     # Newer links lead back through the same pages.
-    page = scanlog.page(everything, before=pages[3][-1] + 0, size=7)
+    page = scanlog.history_page(everything, before=pages[3][-1] + 0, size=7)
     assert [r.id for r in page.rows] == pages[4]
-    back = scanlog.page(everything, after=page.newer, size=7)
+    back = scanlog.history_page(everything, after=page.newer, size=7)
     assert [r.id for r in back.rows] == pages[3]
-    first = scanlog.page(everything, size=7)
+    first = scanlog.history_page(everything, size=7)
     assert first.newer is None and first.older == pages[0][-1]
 
 
@@ -201,7 +201,7 @@ def test_date_range_is_exact(app):
         row.created_at = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.timezone.utc)
     db.session.commit()
     scan_filter = scanlog.parse_filter({"since": "2026-03-02", "until": "2026-03-04"})
-    assert [r.id for r in scanlog.page(scan_filter).rows] == [rows[4].id, rows[3].id, rows[2].id, rows[1].id]
+    assert [r.id for r in scanlog.history_page(scan_filter).rows] == [rows[4].id, rows[3].id, rows[2].id, rows[1].id]
 
 
 @pytest.mark.parametrize("args, problem", [
@@ -218,7 +218,7 @@ def test_date_range_is_exact(app):
 def test_unusable_filters_are_explained(app, args, problem):
     scan_filter = scanlog.parse_filter(args)
     assert any(problem in p for p in scan_filter.problems), scan_filter.problems
-    scanlog.page(scan_filter)  # and the page still answers
+    scanlog.history_page(scan_filter)  # and the page still answers
 
 
 def test_delete_by_filter_spares_rows_written_after_the_confirmation(app):
