@@ -7,10 +7,9 @@ form error): never a 5xx, on SQLite and (in CI) on PostgreSQL alike.
 from __future__ import annotations
 
 import pytest
-from werkzeug.routing import AnyConverter
-
 from blueprints.shared.args import IdConverter
 from tests.api_fixtures import auth, token_for
+from tests.security.routes import argument_value
 from tests.security.seed import seed_one_of_everything
 
 # Superscript two and Arabic-Indic three pass str.isdigit(); 1e3 is a float; the rest are out of range.
@@ -20,17 +19,7 @@ PARAMETERS = ("id", "page", "before", "after", "location", "location_id", "templ
               "supplier", "supplier_id", "parent", "parent_id", "item", "last_line", "user", "user_id", "upto",
               "size", "limit", "offset", "pk")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-ARGUMENT_VALUES = {"object_type": "part", "filename": "css/app.css", "name": "internal", "job_id": "x"}
 SKIP = {"auth.logout"}  # it would end the sweep's own session
-
-
-def _value(rule, name: str):
-    if rule.defaults and name in rule.defaults:
-        return rule.defaults[name]
-    converter = rule._converters[name]
-    if isinstance(converter, AnyConverter):
-        return sorted(converter.items)[0]
-    return ARGUMENT_VALUES.get(name, 1)
 
 
 def _routes(app):
@@ -60,7 +49,7 @@ def test_an_id_in_a_path_that_is_not_an_id_is_a_404(app, sweep):
         ids = [name for name, conv in rule._converters.items() if isinstance(conv, IdConverter)]
         for name in ids:
             for bad in NOT_IDS_IN_PATHS:
-                values = {arg: _value(rule, arg) for arg in rule.arguments}
+                values = {arg: argument_value(rule, arg) for arg in rule.arguments}
                 path = rule.build(values)[1]
                 # Put the bad text where the id goes, exactly as a client would send it.
                 good = f"/{values[name]}"
@@ -76,7 +65,7 @@ def test_an_id_or_number_parameter_that_is_not_one_is_never_a_server_error(app, 
     client, headers = sweep
     checked = 0
     for rule, method in _routes(app):
-        url = rule.build({arg: _value(rule, arg) for arg in rule.arguments})[1]
+        url = rule.build({arg: argument_value(rule, arg) for arg in rule.arguments})[1]
         for name in PARAMETERS:
             for bad in NOT_IDS:
                 if method == "GET":

@@ -3,10 +3,9 @@ answer, on real objects with id 1; every unsafe request without a CSRF token is 
 from __future__ import annotations
 
 import pytest
-from werkzeug.routing import AnyConverter
-
 from blueprints.shared.access import ROLE_RANK, required_role
 from extensions import db
+from tests.security.routes import argument_value
 from tests.security.seed import seed_one_of_everything
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
@@ -15,28 +14,17 @@ PUBLIC = {("auth.login", "GET"), ("auth.login", "POST"), ("auth.logout", "POST")
           ("static", "GET"), ("api.root", "GET"), ("api.schema", "GET")}
 # Routes whose effect would end the sweep's own session; they are swept very last.
 LAST = {"auth.logout"}
-ARGUMENT_VALUES = {"object_type": "part", "filename": "css/app.css"}
 
 
 def routes(app):
     """(endpoint, method, url) for every route, with real ids in the URL, logout last."""
     found = []
     for rule in app.url_map.iter_rules():
-        url = rule.build({name: _value(rule, name) for name in rule.arguments})[1]
+        url = rule.build({name: argument_value(rule, name) for name in rule.arguments})[1]
         for method in sorted((rule.methods or set()) & METHODS):
             found.append((rule.endpoint, method, url))
     # Admin writes (settings, users) may switch features off for the routes after them: sweep them late.
     return sorted(found, key=lambda r: (r[0] in LAST, r[0].startswith("admin.") and r[1] != "GET"))
-
-
-def _value(rule, name: str):
-    """A value for one URL argument: the rule's default, the first of an <any(...)>, or 1."""
-    if rule.defaults and name in rule.defaults:
-        return rule.defaults[name]
-    converter = rule._converters[name]
-    if isinstance(converter, AnyConverter):
-        return sorted(converter.items)[0]
-    return ARGUMENT_VALUES.get(name, 1)
 
 
 def _is_api(endpoint: str) -> bool:
