@@ -1,6 +1,6 @@
 """Our own barcodes: PREFIX + type code + id + check character, plus InvenTree's label formats.
 
-Format (see README "Barcodes"): upper-case A-Z and 0-9 only, e.g. `SSP12K` for part 12 with the
+Format (see docs/barcodes.md): upper-case A-Z and 0-9 only, e.g. `SSP12E` for part 12 with the
 default prefix `SS`. The check character is a Damm check over a totally anti-symmetric quasigroup
 of order 36, which catches every single wrong character and every swap of two neighbours (check
 character included). ISO/IEC 7064 MOD 37,36 was measured first and misses some swaps (SSI101 vs
@@ -72,7 +72,7 @@ def _configured_prefix() -> str:
 
 
 def internal_code(object_type: str, object_id: int, prefix: str | None = None) -> str:
-    """The internal barcode text of one object, e.g. internal_code('part', 12) -> 'SSP12K'."""
+    """The internal barcode text of one object, e.g. internal_code('part', 12) -> 'SSP12E'."""
     if object_type not in TYPE_CODES:
         raise ValueError(f"unknown object type {object_type!r}")
     if isinstance(object_id, bool) or not isinstance(object_id, int) or not 0 < object_id <= MAX_ID:

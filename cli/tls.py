@@ -2,7 +2,7 @@
 
 Browsers allow the live camera only on https (or localhost), so a phone on the LAN needs https. The
 certificate names localhost, this machine's name and its addresses; phones warn once about it being
-self-signed (README "Scanning: set up a USB scanner and a phone").
+self-signed (README "Scan with a phone or webcam").
 """
 from __future__ import annotations
 

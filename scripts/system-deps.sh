@@ -4,7 +4,7 @@
 set -euo pipefail
 want=(libzbar0 fonts-dejavu-core)
 if [ "${1:-run}" = "test" ]; then
-  want+=(chromium poppler-utils)
+  want+=(chromium poppler-utils curl)  # curl: the API examples in docs/ are run as written
 fi
 missing=()
 for pkg in "${want[@]}"; do

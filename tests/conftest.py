@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import g, request_started
 from sqlalchemy import create_engine, inspect, text
+from werkzeug.serving import make_server
 
 from app import create_app
 from extensions import db
@@ -104,6 +105,22 @@ def app(app_config):
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app_config):
+    """Serve a second app on the test's database, on a free localhost port in a thread, with CSRF
+    on as in production; yields (app, base_url)."""
+    application = create_app(dict(app_config, WTF_CSRF_ENABLED=True))
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield application, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        with application.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

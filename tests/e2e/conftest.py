@@ -1,14 +1,11 @@
-"""Browser fixtures: a live server in a thread and Playwright driving Debian's Chromium."""
+"""Browser fixtures: Playwright driving Debian's Chromium against the live server (tests/conftest.py)."""
 from __future__ import annotations
 
 import os
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import create_app
 from extensions import db
 from tests.conftest import PASSWORD
 
@@ -25,22 +22,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture
-def live_server(app_config):
-    """Serve a fresh app on a free localhost port in a thread; yields (app, base_url)."""
-    app_config = dict(app_config, WTF_CSRF_ENABLED=True)
-    application = create_app(app_config)
-    server = make_server("127.0.0.1", 0, application, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield application, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        with application.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
