@@ -7,9 +7,9 @@ from time import perf_counter
 from flask import Response, g, jsonify, request
 from sqlalchemy import func
 
-from services import settings
-from barcodes import internal, links, normalize, objects, resolver
-from barcodes.result import Scan, ScanResult
+from services import barcode_linking, settings
+from barcodes import internal, normalize, resolver
+from barcodes.result import ScanResult
 from blueprints.shared.access import requires
 from blueprints.api import bp, serializers
 from blueprints.api.payload import (
@@ -78,12 +78,14 @@ def scan():
     return _logged_answer(raw, result, "navigate", body, started, status)
 
 
-def _link_result(raw: str, object_type: str, pk: int, status: str, barcode_hash: str, message: str = "") -> ScanResult:
-    """A ScanResult describing a link attempt, for the scan log."""
-    match = objects.find_match(object_type, pk)
-    scan_ = Scan(raw=normalize.to_bytes(raw), text=raw)
-    return ScanResult(scan=scan_, status=status, matches=[match] if match else [], plugin=None, format="linked",
-                      message=message, barcode_hash=barcode_hash)
+def _json(text: str, status: int) -> Response:
+    """A JSON answer from text already encoded (the scan log keeps the same text)."""
+    return Response(text + "\n", status=status, mimetype="application/json")
+
+
+def _json_text(body: dict) -> str:
+    """A body encoded as jsonify encodes it, without its final newline."""
+    return jsonify(body).get_data(as_text=True).rstrip("\n")
 
 
 @bp.post("/barcode/link/")
@@ -93,16 +95,15 @@ def link():
     data = json_body()
     raw = barcode_field(data)
     object_type, pk = _target(data)
-    started = perf_counter()
-    try:
-        barcode = links.link(raw, object_type, pk, g.api_user.id)
-    except ValueError as error:  # LinkError, or input the engine cannot normalise
-        body = {"error": str(error), "barcode_data": raw}
-        return _logged_answer(raw, _link_result(raw, object_type, pk, "error", "", str(error)), "link", body,
-                              started, 400)
-    body = {"success": "Assigned barcode to object", object_type: {"pk": pk},
-            "barcode_data": barcode.data, "barcode_hash": barcode.data_hash}
-    return _logged_answer(raw, _link_result(raw, object_type, pk, "match", barcode.data_hash), "link", body, started)
+
+    def answer(outcome: barcode_linking.LinkOutcome) -> str:
+        if outcome.error:
+            return _json_text({"error": outcome.error, "barcode_data": raw})
+        return _json_text({"success": "Assigned barcode to object", object_type: {"pk": pk},
+                           "barcode_data": outcome.barcode.data, "barcode_hash": outcome.barcode.data_hash})
+
+    outcome = barcode_linking.link(raw, object_type, pk, user_id=g.api_user.id, source="api", answer=answer)
+    return _json(outcome.answer, 400 if outcome.error else 200)
 
 
 @bp.post("/barcode/unlink/")
@@ -112,15 +113,17 @@ def unlink():
     data = json_body()
     raw = barcode_field(data, required=False)
     object_type, pk = _target(data)
-    started = perf_counter()
+
+    def answer(outcome: barcode_linking.LinkOutcome) -> str:
+        return _json_text({"success": "Barcode unassigned", object_type: {"pk": pk}, "removed": outcome.removed})
+
     try:
-        removed = links.unlink(object_type, pk, data=raw)
+        outcome = barcode_linking.unlink(object_type, pk, raw, user_id=g.api_user.id, source="api", answer=answer)
     except ValueError as error:  # input the engine cannot normalise
         raise ApiError(400, {"barcode": [str(error)]}) from None
-    if raw is not None and removed == 0:
-        return jsonify(error="That barcode is not linked to this object.", barcode_data=raw), 400
-    body = {"success": "Barcode unassigned", object_type: {"pk": pk}, "removed": removed}
-    return _logged_answer(raw or "", _link_result(raw or "", object_type, pk, "match", ""), "unlink", body, started)
+    if outcome.error:
+        return jsonify(error=outcome.error, barcode_data=raw), 400
+    return _json(outcome.answer, 200)
 
 
 @bp.post("/barcode/generate/")

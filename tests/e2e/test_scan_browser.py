@@ -26,9 +26,10 @@ DIGIKEY_FIELDS = ["P311-10.0KCRCT-ND", "1PRC0603FR-0710KL", "K", "1K88021966", "
 def objects(live_server):
     """A part with a linked barcode and a DigiKey supplier part, and where their scans lead."""
     from barcodes.internal import internal_code
-    from barcodes.links import link
+    from barcodes.normalize import normalize
     from barcodes.resolver import resolve
     from models import Company, Part, SupplierPart
+    from services.barcode_linking import add_link
 
     application, _ = live_server
     with application.test_request_context():
@@ -40,7 +41,7 @@ def objects(live_server):
                                      mpn="RC0603FR-0710KL", manufacturer_name="Yageo")
         db.session.add(supplier_part)
         db.session.flush()
-        link(LINKED_DATA, "part", part.id)
+        add_link(normalize(LINKED_DATA), "part", part.id, user_id=None)
         db.session.commit()
         code = internal_code("part", part.id)
         digikey_label = "[)>\x1e06\x1d" + "\x1d".join(DIGIKEY_FIELDS) + "\x1e\x04"

@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings as settings_h, strategies as st
 
-from services import settings
-from barcodes import links
+from services import barcode_linking, settings
 from barcodes.internal import internal_code
 from barcodes.registry import Registry, build_registry
 from barcodes.resolver import NO_MATCH, resolve
@@ -21,6 +20,11 @@ MOUSER = "[)>\x1e06\x1dKP0-1337\x1d14K011\x1d1PMC34063ADR\x1dQ3\x1d11K073121337\
 LCSC = "{pbn:PICK2009291337,on:SO2009291337,pc:C312270,pm:ST-1-102-A01-T000-RS,qty:2,mc:,cc:1,pdi:34421807}"
 TME = ("QTY:1 PN:WBP-302 PO:19361337/1 CPO:PO-2023-06-08-001337 MFR:WISHERENTERPRISE MPN:WBP-302 RoHS "
        "https://www.tme.eu/details/WBP-302")
+
+
+def link(raw: str, object_type: str, object_id: int) -> None:
+    """Link a barcode (the service commits)."""
+    assert barcode_linking.link(raw, object_type, object_id, user_id=None, source="dialog").error == ""
 
 
 @pytest.fixture
@@ -92,8 +96,7 @@ def test_gs1_gtin_resolves_to_the_part(stock):
 
 
 def test_linked_barcode_and_supplier_part_both_match_in_plugin_order(stock):
-    links.link(DIGIKEY, "stockitem", stock["item"].id)
-    db.session.commit()
+    link(DIGIKEY, "stockitem", stock["item"].id)
     result = resolve(DIGIKEY)
     assert [m.object_type for m in result.matches] == ["stockitem", "supplierpart"]
     assert result.plugin == "linked"
@@ -108,7 +111,7 @@ def test_no_match_keeps_the_parsed_fields(stock):
 
 
 def test_disabled_and_reordered_plugins_apply_without_restart(app, stock):
-    links.link(DIGIKEY, "stockitem", stock["item"].id)
+    link(DIGIKEY, "stockitem", stock["item"].id)
     settings.set_value("BARCODE_PLUGIN_ORDER", ["supplier"])
     db.session.commit()
     assert [m.object_type for m in resolve(DIGIKEY).matches] == ["supplierpart", "stockitem"]
@@ -193,8 +196,7 @@ def test_every_plugin_path_uses_indexes_never_a_table_scan(app, stock, path):
     """Capture every SELECT a resolve runs and ask the database for its plan: no scan of a big table."""
     from sqlalchemy import event
 
-    links.link("EXT-LINKED-1", "part", stock["opamp"].id)
-    db.session.commit()
+    link("EXT-LINKED-1", "part", stock["opamp"].id)
     data = {
         "internal": internal_code("part", stock["opamp"].id), "inventree": "INV-SL%d" % stock["shelf"].id,
         "linked": "EXT-LINKED-1", "supplier": DIGIKEY, "gs1": "5901234123457", "none": "NOTHING-HERE",
