@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     install_pragmas()
-    app.extensions["barcode_registry"] = build_registry(app)
+    app.extensions["barcode_registry"] = build_registry()
     register_blueprints(app)
     register_commands(app)
     return app

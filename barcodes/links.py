@@ -44,7 +44,7 @@ def find(scan: Scan):
     return _TARGET_BY_HASH.first({"data_hash": barcode_hash(scan)})
 
 
-def check_linkable(scan: Scan) -> None:
-    """Raise LinkError for a code that already names its object (ours, or InvenTree's)."""
-    if parse_internal(scan.text) or parse_inventree(scan.text):
+def check_linkable(scan: Scan, prefix: str) -> None:
+    """Raise LinkError for a code that already names its object (ours with `prefix`, or InvenTree's)."""
+    if parse_internal(scan.text, prefix) or parse_inventree(scan.text):
         raise LinkError("Internal barcodes cannot be linked: they already name their object.")

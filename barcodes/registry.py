@@ -1,12 +1,19 @@
-"""The ordered barcode plugin registry, built per app in the factory.
+"""The ordered barcode plugin registry, built per app in the factory (tests build one with fakes).
 
 A plugin is an object with `name` (unique), `description` and `scan(scan: Scan) -> PluginResult |
-None`. Third-party packages register a class (instantiated without arguments) under the entry-point
-group `shelfscan.barcode_plugins`. The admin switches plugins off (BARCODE_PLUGINS_DISABLED) and
-orders them (BARCODE_PLUGIN_ORDER); both are read at call time, so changes apply without a restart.
+None`. A plugin whose scan() has a parameter called `options` is called `scan(scan, options=...)`
+with the ScanOptions of that scan (the internal-code prefix, the GS substitute).
+
+Third-party packages register a class (instantiated without arguments) under the entry-point
+group `shelfscan.barcode_plugins`.
+
+Which plugins are on, and in which order, is the caller's: `active(disabled, order)` and `all(...)`
+take the admin's BARCODE_PLUGINS_DISABLED and BARCODE_PLUGIN_ORDER on every call, so a change
+applies without a restart.
 """
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -39,17 +46,23 @@ class PluginInfo:
     builtin: bool
 
 
-class Registry:
-    """Ordered plugins; `disabled`/`order` fixed for tests, else read from settings at call time."""
+def takes_parameter(function: Any, name: str) -> bool:
+    """Whether a callable has a parameter called `name` (False when it cannot be inspected)."""
+    try:
+        return name in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
 
-    def __init__(self, plugins: Iterable[Any], *, builtin: Iterable[str] = (),
-                 disabled: Iterable[str] | None = None, order: Iterable[str] | None = None):
+
+class Registry:
+    """Plugins by name in registration order; the order and switches in force are passed to each call."""
+
+    def __init__(self, plugins: Iterable[Any], *, builtin: Iterable[str] = ()):
         self._plugins: dict[str, Any] = {}
+        self._want_options: set[str] = set()
+        self._builtin = set(builtin)
         for plugin in plugins:
             self.add(plugin)
-        self._builtin = set(builtin)
-        self._disabled = None if disabled is None else list(disabled)
-        self._order = None if order is None else list(order)
 
     def add(self, plugin: Any) -> bool:
         """Add a plugin after checking its interface; False (and a log line) when it does not fit."""
@@ -61,6 +74,8 @@ class Registry:
             logger.error("barcode plugin name %r is taken; the later one is ignored", name)
             return False
         self._plugins[name] = plugin
+        if takes_parameter(plugin.scan, "options"):
+            self._want_options.add(name)
         return True
 
     def get(self, name: str) -> Any:
@@ -74,53 +89,33 @@ class Registry:
         """Whether the plugin called `name` ships with Shelfscan."""
         return name in self._builtin
 
+    def wants_options(self, name: str) -> bool:
+        """Whether the plugin called `name` takes the scan's options (see the module)."""
+        return name in self._want_options
+
     def names(self) -> list[str]:
         """Every plugin's name in registration order."""
         return list(self._plugins)
 
-    def _settings(self) -> tuple[list[str], list[str]]:
-        disabled, order = self._disabled, self._order
-        if disabled is None or order is None:
-            stored_disabled, stored_order = _read_settings()
-            disabled = stored_disabled if disabled is None else disabled
-            order = stored_order if order is None else order
-        return disabled, order
-
-    def ordered(self) -> list[Any]:
-        """All plugins in the effective order: the configured order first, then registration order."""
-        _disabled, order = self._settings()
+    def ordered(self, order: Iterable[str]) -> list[Any]:
+        """All plugins in the effective order: the names in `order` first, then registration order."""
         ranked = [name for name in dict.fromkeys(order) if name in self._plugins]
         ranked += [name for name in self._plugins if name not in ranked]
         return [self._plugins[name] for name in ranked]
 
-    def active(self) -> list[Any]:
-        """The enabled plugins in the effective order."""
-        disabled = set(self._settings()[0])
-        return [plugin for plugin in self.ordered() if plugin.name not in disabled]
+    def active(self, disabled: Iterable[str], order: Iterable[str]) -> list[Any]:
+        """The plugins not named in `disabled`, in the effective order."""
+        off = set(disabled)
+        return [plugin for plugin in self.ordered(order) if plugin.name not in off]
 
-    def all(self) -> list[PluginInfo]:
+    def all(self, disabled: Iterable[str], order: Iterable[str]) -> list[PluginInfo]:
         """Every plugin with its description, whether it is enabled and its position."""
-        disabled = set(self._settings()[0])
+        off = set(disabled)
         return [
             PluginInfo(name=p.name, description=str(getattr(p, "description", "") or ""),
-                       enabled=p.name not in disabled, position=index, builtin=p.name in self._builtin)
-            for index, p in enumerate(self.ordered(), start=1)
+                       enabled=p.name not in off, position=index, builtin=p.name in self._builtin)
+            for index, p in enumerate(self.ordered(order), start=1)
         ]
-
-
-def _read_settings() -> tuple[list[str], list[str]]:
-    """BARCODE_PLUGINS_DISABLED and BARCODE_PLUGIN_ORDER, or empty lists outside an app."""
-    from flask import has_app_context
-
-    if not has_app_context():
-        return [], []
-    try:
-        from services import settings
-
-        return list(settings.get("BARCODE_PLUGINS_DISABLED")), list(settings.get("BARCODE_PLUGIN_ORDER"))
-    except Exception:  # e.g. a database that is not migrated yet: all plugins, built-in order
-        logger.warning("barcode plugin settings unreadable; using defaults", exc_info=True)
-        return [], []
 
 
 def load_entry_point_plugins(group: str = ENTRY_POINT_GROUP) -> list[Any]:
@@ -135,7 +130,7 @@ def load_entry_point_plugins(group: str = ENTRY_POINT_GROUP) -> list[Any]:
     return found
 
 
-def build_registry(app=None, extra_plugins: Iterable[Any] = ()) -> Registry:
+def build_registry(extra_plugins: Iterable[Any] = ()) -> Registry:
     """Build the app's ordered registry: built-ins, then entry-point plugins, then `extra_plugins`."""
     from barcodes.plugins import builtin_plugins
 

@@ -7,16 +7,20 @@ from typing import Any
 
 from barcodes.links import barcode_hash
 from barcodes.normalize import ScanInputError, normalize, to_bytes
+from barcodes.options import ScanOptions
+from barcodes.registry import Registry
 from barcodes.result import Match, PluginResult, Scan, ScanResult
 
 logger = logging.getLogger(__name__)
 NO_MATCH = "No match found for barcode data"
 
 
-def resolve(raw: str | bytes | Scan, *, source: str = "dialog", symbology: str = "", registry=None) -> ScanResult:
-    """Resolve a raw scan through the enabled plugins; bad input gives status 'error', never an exception."""
+def resolve(raw: str | bytes | Scan, *, registry: Registry, options: ScanOptions, source: str = "dialog",
+            symbology: str = "") -> ScanResult:
+    """Resolve a raw scan through the registry's plugins with this scan's options; bad input gives
+    status 'error', never an exception."""
     try:
-        scan = raw if isinstance(raw, Scan) else normalize(raw)
+        scan = raw if isinstance(raw, Scan) else normalize(raw, options.gs_substitute)
     except ScanInputError as exc:
         return _error(raw, str(exc))
     except Exception:  # normalize is total over str/bytes; anything else is a caller's type error
@@ -25,7 +29,7 @@ def resolve(raw: str | bytes | Scan, *, source: str = "dialog", symbology: str =
     if symbology and not scan.symbology:
         scan = dataclasses.replace(scan, symbology=symbology)
     try:
-        return _run_plugins(scan, _registry(registry))
+        return _run_plugins(scan, registry, options)
     except Exception:  # a broken registry or database must still give the user an answer
         logger.exception("barcode resolve failed (source=%s)", source)
         return ScanResult(scan=scan, status="error", message="The scan could not be resolved; see the server log.")
@@ -39,23 +43,16 @@ def _error(raw: Any, message: str) -> ScanResult:
     return ScanResult(scan=Scan(raw=raw_bytes, text=""), status="error", message=message)
 
 
-def _registry(registry):
-    if registry is not None:
-        return registry
-    from flask import current_app
-
-    return current_app.extensions["barcode_registry"]
-
-
-def _run_plugins(scan: Scan, registry) -> ScanResult:
+def _run_plugins(scan: Scan, registry: Registry, options: ScanOptions) -> ScanResult:
     result = ScanResult(scan=scan, status="no_match", barcode_hash=barcode_hash(scan))
     seen: set[tuple[str, int]] = set()
     recognised: tuple[str, PluginResult] | None = None
     isolate = _needs_savepoints()
-    for plugin in registry.active():
+    for plugin in registry.active(options.plugins_disabled, options.plugin_order):
         # Built-in plugins only read by primary or unique key; a failure there (a lost database)
         # fails the whole request anyway, so only other plugins pay for a savepoint.
-        found = _ask(plugin, scan, isolate and not registry.is_builtin(plugin.name))
+        found = _ask(plugin, scan, options if registry.wants_options(plugin.name) else None,
+                     isolate and not registry.is_builtin(plugin.name))
         if found is None:
             continue
         new = [m for m in found.matches if isinstance(m, Match) and (m.object_type, m.object_id) not in seen]
@@ -91,13 +88,13 @@ def _fill_parsed(result: ScanResult) -> None:
         result.format, result.fields = parsed.format, dict(parsed.fields)
 
 
-def _ask(plugin, scan: Scan, isolate: bool) -> PluginResult | None:
+def _ask(plugin, scan: Scan, options: ScanOptions | None, isolate: bool) -> PluginResult | None:
     """One plugin's answer; a plugin that raises is logged and skipped, its database work undone."""
     from extensions import db
 
     savepoint = db.session.begin_nested() if isolate else None
     try:
-        found = plugin.scan(scan)
+        found = plugin.scan(scan) if options is None else plugin.scan(scan, options=options)
     except Exception:
         if savepoint is not None:
             savepoint.rollback()

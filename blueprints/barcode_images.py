@@ -9,6 +9,7 @@ from services import settings
 from barcodes import objects
 from barcodes.internal import internal_code
 from barcodes.render import RenderError, render
+from services.barcode_engine import scan_options
 
 bp = Blueprint("barcode_images", __name__, url_prefix="/barcodes")
 
@@ -55,7 +56,7 @@ def object_image(object_type: str, object_id: int, fmt: str):
     if objects.get_object(object_type, object_id) is None:
         abort(404, description=f"No {object_type} with id {object_id}.")
     symbology, size = _options(OBJECT_SYMBOLOGIES)
-    return _image(internal_code(object_type, object_id), symbology, fmt, size)
+    return _image(internal_code(object_type, object_id, scan_options().prefix), symbology, fmt, size)
 
 
 @bp.route("/render.svg", defaults={"fmt": "svg"})

@@ -11,6 +11,7 @@ from barcodes.internal import internal_code
 from barcodes.objects import get_object
 from blueprints.shared.rendering import redirect_to, render
 from extensions import htmx
+from services.barcode_engine import scan_options
 
 bp = Blueprint("barcode_links", __name__, url_prefix="/barcodes")
 TEMPLATE = "barcodes/_object_barcode.html"
@@ -25,8 +26,8 @@ def object_barcode_helper():
 
 def object_barcode(object_type: str, obj) -> dict:
     """What the barcode block shows: the internal code, whether to print it as text, linked barcodes."""
-    return {"code": internal_code(object_type, obj.id), "show_text": settings.get("BARCODE_SHOW_TEXT"),
-            "linked": barcode_linking.linked(object_type, obj.id)}
+    return {"code": internal_code(object_type, obj.id, scan_options().prefix),
+            "show_text": settings.get("BARCODE_SHOW_TEXT"), "linked": barcode_linking.linked(object_type, obj.id)}
 
 
 def _object_or_404(object_type: str, object_id: int):

@@ -21,6 +21,7 @@ from database.connection import take_sqlite_write_lock
 from extensions import db
 from models import Barcode
 from services import scanlog
+from services.barcode_engine import scan_options
 
 NOT_LINKED = "That barcode is not linked to this object."
 
@@ -71,7 +72,7 @@ def _describe(target: tuple[str, int]) -> str:
 def add_link(scan: Scan, object_type: str, object_id: int, *, user_id: int | None) -> Barcode:
     """Link a scan to an object inside the caller's transaction (the caller commits or rolls back);
     LinkError with the reason when it cannot be linked."""
-    check_linkable(scan)
+    check_linkable(scan, scan_options().prefix)
     if get_object(object_type, object_id) is None:
         raise LinkError(f"Unknown object: {object_type} {object_id}.")
     existing = target_of(scan)
@@ -100,7 +101,7 @@ def link(raw: str, object_type: str, object_id: int, *, user_id: int | None, sou
     outcome = LinkOutcome()
     scan = Scan(raw=to_bytes(raw), text=raw)  # what the log shows if the input is no scan at all
     try:
-        scan = normalize(raw)
+        scan = normalize(raw, scan_options().gs_substitute)
         outcome.barcode = add_link(scan, object_type, object_id, user_id=user_id)
     except (ScanInputError, LinkError) as error:
         db.session.rollback()
@@ -115,7 +116,7 @@ def unlink(object_type: str, object_id: int, data: str | None = None, *, user_id
     """Remove an object's linked barcodes (only the one for `data` when given), log it and commit.
     ScanInputError for `data` that is no scan; NOT_LINKED (nothing written) when `data` is not linked here."""
     started = perf_counter()
-    scan = normalize(data) if data is not None else Scan(raw=b"", text="")
+    scan = normalize(data, scan_options().gs_substitute) if data is not None else Scan(raw=b"", text="")
     query = db.delete(Barcode).where(Barcode.object_type == object_type, Barcode.object_id == object_id)
     if data is not None:
         query = query.where(Barcode.data_hash == barcode_hash(scan))

@@ -123,10 +123,10 @@ def _log(source: str, user_id: int | None, raw: bytes, outcome: ScanOutcome, sta
 def _resolve(raw: str | bytes, source: str, symbology: str = "") -> ScanResult | str:
     """The engine's result, or the message of input it refused."""
     from barcodes.normalize import ScanInputError
-    from barcodes.resolver import resolve
+    from services.barcode_engine import resolve_scan
 
     try:
-        return resolve(raw, source=source, symbology=symbology)
+        return resolve_scan(raw, source=source, symbology=symbology)
     except ScanInputError as exc:  # resolve() reports bad input itself; this is belt and braces
         return str(exc)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from barcodes import objects
 from barcodes.internal import parse_inventree, parse_internal
+from barcodes.options import ScanOptions
 from barcodes.result import PluginResult, Scan
 
 
@@ -12,9 +13,9 @@ class InternalPlugin:
     name = "internal"
     description = "Shelfscan internal codes and InvenTree labels ({\"part\": 12}, INV-PA12)."
 
-    def scan(self, scan: Scan) -> PluginResult | None:
-        """Match an internal or InvenTree code to its object (one primary-key lookup)."""
-        found = parse_internal(scan.text)
+    def scan(self, scan: Scan, options: ScanOptions) -> PluginResult | None:
+        """Match an internal code (with this scan's prefix) or an InvenTree code to its object."""
+        found = parse_internal(scan.text, options.prefix)
         fmt = "internal"
         if found is None:
             found = parse_inventree(scan.text)

@@ -7,6 +7,7 @@ from services import settings
 from blueprints.admin import bp, plugin_registry
 from blueprints.shared.rendering import redirect_to, render
 from extensions import db
+from services.barcode_engine import plugin_infos
 
 
 def moved(names: list[str], name: str, direction: str) -> list[str]:
@@ -21,7 +22,7 @@ def moved(names: list[str], name: str, direction: str) -> list[str]:
 
 def _plugins() -> list:
     registry = plugin_registry()
-    return sorted(registry.all(), key=lambda p: p.position) if registry is not None else []
+    return sorted(plugin_infos(registry), key=lambda p: p.position) if registry is not None else []
 
 
 def _plugin_or_404(name: str):

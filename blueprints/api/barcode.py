@@ -8,7 +8,7 @@ from flask import Response, g, jsonify, request
 from sqlalchemy import func
 
 from services import barcode_linking, settings
-from barcodes import internal, normalize, resolver
+from barcodes import internal, normalize
 from barcodes.result import ScanResult
 from blueprints.shared.access import requires
 from blueprints.api import bp, serializers
@@ -19,6 +19,7 @@ from blueprints.api.payload import (
 from extensions import db
 from models import OBJECT_TYPES, ScanLog
 from services import scanlog
+from services.barcode_engine import resolve_scan, scan_options
 
 HISTORY_RESULTS = ("match", "no_match", "error")
 
@@ -73,7 +74,7 @@ def scan():
     _require_barcodes_enabled()
     raw = barcode_field(json_body())
     started = perf_counter()
-    result = resolver.resolve(raw, source="api")
+    result = resolve_scan(raw, source="api")
     body, status = scan_answer(raw, result)
     return _logged_answer(raw, result, "navigate", body, started, status)
 
@@ -137,7 +138,7 @@ def generate():
     pk = pk_value(data.get("pk"), "pk")
     if serializers.get_object(model, pk) is None:
         raise ApiError(404, {"pk": [f'Invalid pk "{pk}" - object does not exist.']})
-    return jsonify(barcode=internal.internal_code(model, pk))
+    return jsonify(barcode=internal.internal_code(model, pk, scan_options().prefix))
 
 
 def _history_row(row: ScanLog) -> dict:

@@ -27,8 +27,8 @@ def objects(live_server):
     """A part with a linked barcode and a DigiKey supplier part, and where their scans lead."""
     from barcodes.internal import internal_code
     from barcodes.normalize import normalize
-    from barcodes.resolver import resolve
     from models import Company, Part, SupplierPart
+    from services.barcode_engine import resolve_scan
     from services.barcode_linking import add_link
 
     application, _ = live_server
@@ -45,8 +45,8 @@ def objects(live_server):
         db.session.commit()
         code = internal_code("part", part.id)
         digikey_label = "[)>\x1e06\x1d" + "\x1d".join(DIGIKEY_FIELDS) + "\x1e\x04"
-        made = {"part_code": code, "part_url": resolve(code).match.url,
-                "supplier_part_url": resolve(digikey_label).match.url}
+        made = {"part_code": code, "part_url": resolve_scan(code, source="dialog").match.url,
+                "supplier_part_url": resolve_scan(digikey_label, source="dialog").match.url}
         db.session.remove()
     assert made["supplier_part_url"] != made["part_url"]
     return made

@@ -11,8 +11,8 @@ from barcodes.links import LinkError, barcode_hash
 from barcodes.normalize import ScanInputError, normalize
 from extensions import db
 from models import Barcode, Part, ScanLog, StockLocation
-from barcodes.resolver import resolve
 from services import settings
+from services.barcode_engine import resolve_scan
 from services.barcode_linking import NOT_LINKED, add_link, link, linked, unlink
 
 CAMERA = "[)>\x1e06\x1dP296-LM358BIDDFRCT-ND\x1d1PLM358BIDDFR\x1dQ10\x1e\x04"
@@ -44,10 +44,10 @@ def test_link_then_scan_finds_the_object_and_unlink_forgets_it(things):
     outcome = link("4006381333931", "part", first.id, user_id=None, source="dialog")
     db.session.rollback()  # nothing left for the caller to commit: the service did
     assert outcome.barcode.data == "4006381333931" and linked("part", first.id) == [outcome.barcode]
-    assert resolve("4006381333931").match.object_id == first.id
+    assert resolve_scan("4006381333931", source="dialog").match.object_id == first.id
     assert unlink("part", first.id, user_id=None, source="dialog").removed == 1
     db.session.rollback()
-    assert resolve("4006381333931").status == "no_match"
+    assert resolve_scan("4006381333931", source="dialog").status == "no_match"
     assert _log() == [("link", "match", first.id), ("unlink", "match", first.id)]
 
 
@@ -62,7 +62,7 @@ def test_a_wedge_scan_without_separators_equals_the_camera_scan(things):
     first, _second, _shelf = things
     assert barcode_hash(normalize(CAMERA)) == barcode_hash(normalize(WEDGE))
     assert _linked(CAMERA, "part", first.id) == ""
-    assert resolve(WEDGE).matches[0].object_id == first.id
+    assert resolve_scan(WEDGE, source="dialog").matches[0].object_id == first.id
     assert "already linked" in _linked(WEDGE, "part", first.id)
 
 

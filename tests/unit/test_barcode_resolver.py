@@ -8,11 +8,13 @@ from hypothesis import HealthCheck, given, settings as settings_h, strategies as
 
 from services import barcode_linking, settings
 from barcodes.internal import internal_code
+from barcodes.options import ScanOptions
 from barcodes.registry import Registry, build_registry
-from barcodes.resolver import NO_MATCH, resolve
+from barcodes.resolver import NO_MATCH, resolve as engine_resolve
 from barcodes.result import Match, PluginResult
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
+from services.barcode_engine import plugin_infos, resolve_scan
 
 DIGIKEY = ("[)>\x1e06\x1dP296-LM358BIDDFRCT-ND\x1d1PLM358BIDDFR\x1dK\x1d1K72991337\x1d10K85781337"
            "\x1d11K1\x1d4LPH\x1dQ10\x1d11ZPICK\x1e\x04")
@@ -20,6 +22,11 @@ MOUSER = "[)>\x1e06\x1dKP0-1337\x1d14K011\x1d1PMC34063ADR\x1dQ3\x1d11K073121337\
 LCSC = "{pbn:PICK2009291337,on:SO2009291337,pc:C312270,pm:ST-1-102-A01-T000-RS,qty:2,mc:,cc:1,pdi:34421807}"
 TME = ("QTY:1 PN:WBP-302 PO:19361337/1 CPO:PO-2023-06-08-001337 MFR:WISHERENTERPRISE MPN:WBP-302 RoHS "
        "https://www.tme.eu/details/WBP-302")
+
+
+def resolve(raw):
+    """Resolve as the app does: its registry, the settings read for this scan."""
+    return resolve_scan(raw, source="dialog")
 
 
 def link(raw: str, object_type: str, object_id: int) -> None:
@@ -118,7 +125,7 @@ def test_disabled_and_reordered_plugins_apply_without_restart(app, stock):
     settings.set_value("BARCODE_PLUGINS_DISABLED", ["supplier"])
     db.session.commit()
     assert [m.object_type for m in resolve(DIGIKEY).matches] == ["stockitem"]
-    info = {p.name: p for p in app.extensions["barcode_registry"].all()}
+    info = {p.name: p for p in plugin_infos(app.extensions["barcode_registry"])}
     assert info["supplier"].enabled is False and info["supplier"].position == 1
 
 
@@ -142,16 +149,16 @@ class Fixed:
 
 def test_a_plugin_that_raises_is_logged_and_skipped(app, caplog):
     match = Match("part", 1, "Fake", "/parts/1")
-    registry = Registry([Exploding(), Fixed("fixed", match), Fixed("again", match)], disabled=[], order=[])
-    result = resolve("anything", registry=registry)
+    registry = Registry([Exploding(), Fixed("fixed", match), Fixed("again", match)])
+    result = engine_resolve("anything", registry=registry, options=ScanOptions())
     assert result.status == "match" and result.matches == [match] and result.plugin == "fixed"
     assert "exploding" in caplog.text
 
 
 def test_entry_point_and_extra_plugins_join_the_registry(app):
-    registry = build_registry(app, extra_plugins=[Fixed("fake", Match("part", 2, "Two", "/parts/2"))])
+    registry = build_registry(extra_plugins=[Fixed("fake", Match("part", 2, "Two", "/parts/2"))])
     assert registry.names()[-1] == "fake"
-    assert [p.builtin for p in registry.all()] == [True, True, True, True, False]
+    assert [p.builtin for p in registry.all((), ())] == [True, True, True, True, False]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\r\n", "x" * 4097])
@@ -243,8 +250,8 @@ def test_entry_point_plugins_are_loaded_and_broken_ones_skipped(app, tmp_path, m
         "[shelfscan.barcode_plugins]\nacme = acme_shelfscan:AcmePlugin\nbroken = acme_shelfscan:Missing\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    registry = build_registry(app)
+    registry = build_registry()
     sys.modules.pop("acme_shelfscan", None)
     assert "acme" in registry.names() and "broken" in caplog.text
-    result = resolve("ACME-7", registry=registry)
+    result = engine_resolve("ACME-7", registry=registry, options=ScanOptions())
     assert result.plugin == "acme" and result.match.title == "Acme"
