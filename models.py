@@ -12,13 +12,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from barcodes.objects import OBJECT_TYPES  # noqa: F401 (the engine defines them; models re-export them)
 from extensions import db
 
 ROLES = ("viewer", "operator", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 STOCK_STATUSES = ("ok", "attention", "damaged", "quarantined", "missing", "lost", "destroyed")
-# The four object types a barcode can name, by their InvenTree key.
-OBJECT_TYPES = ("part", "stockitem", "stocklocation", "supplierpart")
 
 
 def utcnow() -> dt.datetime:

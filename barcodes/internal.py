@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import re
 
+from barcodes.objects import MAX_ID, OBJECT_TYPES
 from barcodes.options import DEFAULT_PREFIX
-from models import OBJECT_TYPES
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
-MAX_ID = 2**63 - 1
 
 # One letter per object type; none of them is a prefix letter's job, the prefix is matched first.
 TYPE_CODES = {"part": "P", "stockitem": "I", "stocklocation": "L", "supplierpart": "S"}

@@ -1,18 +1,14 @@
 """Custom barcodes: any external barcode may be linked to one object, keyed by the hash of its data.
 
-The rules live here; linking and unlinking (writes) are services/barcode_linking.py.
+The rules that need no database live here; linking and unlinking (writes) are services/barcode_linking.py.
 """
 from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import bindparam, select
-
 from barcodes.internal import parse_internal, parse_inventree
 from barcodes.normalize import EOT, GS, RS
 from barcodes.result import Scan
-from database.prepared import Prepared
-from models import Barcode
 
 _SEPARATORS = str.maketrans("", "", GS + RS + EOT)
 
@@ -30,18 +26,6 @@ def hash_key(scan: Scan) -> str:
 def barcode_hash(scan: Scan) -> str:
     """SHA-256 hex of the scan's hash key: the unique key of linked barcodes."""
     return hashlib.sha256(hash_key(scan).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-_TARGET_BY_HASH = Prepared(select(Barcode.__table__.c.object_type, Barcode.__table__.c.object_id).where(
-    Barcode.__table__.c.data_hash == bindparam("data_hash")))
-
-
-def find(scan: Scan):
-    """What a scan is linked to, as a row of (object_type, object_id), or None.
-
-    One unique-index lookup, in Core: every scan that is not an internal code comes here.
-    """
-    return _TARGET_BY_HASH.first({"data_hash": barcode_hash(scan)})
 
 
 def check_linkable(scan: Scan, prefix: str) -> None:

@@ -4,8 +4,12 @@ A plugin is an object with `name` (unique), `description` and `scan(scan: Scan) 
 None`. A plugin whose scan() has a parameter called `options` is called `scan(scan, options=...)`
 with the ScanOptions of that scan (the internal-code prefix, the GS substitute).
 
-Third-party packages register a class (instantiated without arguments) under the entry-point
-group `shelfscan.barcode_plugins`.
+How plugins get data: the built-in ones look objects up in the Catalog that build_registry() is
+given (barcodes/catalog.py; the app passes its SQL catalog). Third-party packages register a class
+under the entry-point group `shelfscan.barcode_plugins`; it is instantiated with `catalog=` when its
+constructor takes that parameter, else without arguments. Anything else a third-party plugin reads
+(its own tables, a web service) it reads itself, as the app's code runs it inside a request or CLI
+command; its database work runs in `catalog.isolated()`, so a plugin that fails undoes only its own.
 
 Which plugins are on, and in which order, is the caller's: `active(disabled, order)` and `all(...)`
 take the admin's BARCODE_PLUGINS_DISABLED and BARCODE_PLUGIN_ORDER on every call, so a change
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, Iterable, Protocol
 
+from barcodes.catalog import Catalog
 from barcodes.result import PluginResult, Scan
 
 logger = logging.getLogger(__name__)
@@ -57,10 +62,11 @@ def takes_parameter(function: Any, name: str) -> bool:
 class Registry:
     """Plugins by name in registration order; the order and switches in force are passed to each call."""
 
-    def __init__(self, plugins: Iterable[Any], *, builtin: Iterable[str] = ()):
+    def __init__(self, plugins: Iterable[Any], *, builtin: Iterable[str] = (), catalog: Catalog | None = None):
         self._plugins: dict[str, Any] = {}
         self._want_options: set[str] = set()
         self._builtin = set(builtin)
+        self.catalog = catalog  # isolates the database work of plugins that are not built in
         for plugin in plugins:
             self.add(plugin)
 
@@ -118,24 +124,29 @@ class Registry:
         ]
 
 
-def load_entry_point_plugins(group: str = ENTRY_POINT_GROUP) -> list[Any]:
+def load_entry_point_plugins(catalog: Catalog | None = None, group: str = ENTRY_POINT_GROUP) -> list[Any]:
     """Instantiate the third-party plugins registered under the entry-point group."""
     found = []
     for entry_point in entry_points(group=group):
         try:
             loaded = entry_point.load()
-            found.append(loaded() if isinstance(loaded, type) else loaded)
+            if not isinstance(loaded, type):
+                found.append(loaded)
+            elif catalog is not None and takes_parameter(loaded, "catalog"):
+                found.append(loaded(catalog=catalog))
+            else:
+                found.append(loaded())
         except Exception:
             logger.exception("barcode plugin %s failed to load and is skipped", entry_point.name)
     return found
 
 
-def build_registry(extra_plugins: Iterable[Any] = ()) -> Registry:
+def build_registry(catalog: Catalog, extra_plugins: Iterable[Any] = ()) -> Registry:
     """Build the app's ordered registry: built-ins, then entry-point plugins, then `extra_plugins`."""
     from barcodes.plugins import builtin_plugins
 
-    builtins = builtin_plugins()
-    registry = Registry(builtins, builtin=[p.name for p in builtins])
-    for plugin in [*load_entry_point_plugins(), *extra_plugins]:
+    builtins = builtin_plugins(catalog)
+    registry = Registry(builtins, builtin=[p.name for p in builtins], catalog=catalog)
+    for plugin in [*load_entry_point_plugins(catalog), *extra_plugins]:
         registry.add(plugin)
     return registry

@@ -6,10 +6,10 @@ import hashlib
 from flask import Blueprint, abort, make_response, request
 
 from services import settings
-from barcodes import objects
 from barcodes.internal import internal_code
 from barcodes.render import RenderError, render
 from services.barcode_engine import scan_options
+from services.barcode_objects import get_object
 
 bp = Blueprint("barcode_images", __name__, url_prefix="/barcodes")
 
@@ -53,7 +53,7 @@ def _image(data: str, symbology: str, fmt: str, size: int | None):
 @bp.route("/<object_type>/<int:object_id>.png", defaults={"fmt": "png"})
 def object_image(object_type: str, object_id: int, fmt: str):
     """The internal barcode of one object; 404 for unknown objects."""
-    if objects.get_object(object_type, object_id) is None:
+    if get_object(object_type, object_id) is None:
         abort(404, description=f"No {object_type} with id {object_id}.")
     symbology, size = _options(OBJECT_SYMBOLOGIES)
     return _image(internal_code(object_type, object_id, scan_options().prefix), symbology, fmt, size)

@@ -8,10 +8,10 @@ from flask_login import current_user
 from services import barcode_linking, settings
 from barcodes import objects
 from barcodes.internal import internal_code
-from barcodes.objects import get_object
 from blueprints.shared.rendering import redirect_to, render
 from extensions import htmx
 from services.barcode_engine import scan_options
+from services.barcode_objects import get_object
 
 bp = Blueprint("barcode_links", __name__, url_prefix="/barcodes")
 TEMPLATE = "barcodes/_object_barcode.html"

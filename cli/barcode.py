@@ -125,7 +125,7 @@ def generate_command(object_type: str, object_id: int) -> None:
     """Print the internal barcode of an existing object, e.g. `generate part 12`."""
     from barcodes.internal import internal_code
     from services.barcode_engine import scan_options
-    from barcodes.objects import get_object
+    from services.barcode_objects import get_object
 
     if get_object(object_type, object_id) is None:
         raise click.ClickException(f"There is no {object_type} with id {object_id}.")

@@ -12,18 +12,20 @@ from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
 
-from barcodes import links
 from barcodes.links import LinkError, barcode_hash, check_linkable
 from barcodes.normalize import ScanInputError, normalize, to_bytes
-from barcodes.objects import KINDS, find_match, get_object
+from barcodes.objects import KINDS
 from barcodes.result import Scan, ScanResult
 from database.connection import take_sqlite_write_lock
 from extensions import db
 from models import Barcode
 from services import scanlog
+from services.barcode_catalog import SqlCatalog
 from services.barcode_engine import scan_options
+from services.barcode_objects import get_object
 
 NOT_LINKED = "That barcode is not linked to this object."
+_CATALOG = SqlCatalog()
 
 
 @dataclass
@@ -56,8 +58,7 @@ def get_link(barcode_id: int) -> Barcode | None:
 
 def target_of(scan: Scan) -> tuple[str, int] | None:
     """The (type, id) a scan is linked to, or None."""
-    row = links.find(scan)
-    return None if row is None else (row.object_type, row.object_id)
+    return _CATALOG.linked_target(barcode_hash(scan))
 
 
 def _describe(target: tuple[str, int]) -> str:
@@ -65,7 +66,7 @@ def _describe(target: tuple[str, int]) -> str:
     object_type, object_id = target
     kind = KINDS.get(object_type)
     label = kind.label.lower() if kind else object_type
-    match = find_match(object_type, object_id)
+    match = _CATALOG.find_match(object_type, object_id)
     return f"{label} {object_id} {match.title if match else '(deleted)'}"
 
 
@@ -134,7 +135,7 @@ def unlink(object_type: str, object_id: int, data: str | None = None, *, user_id
 def _log(action: str, outcome: LinkOutcome, scan: Scan, object_type: str, object_id: int, *, user_id: int | None,
          source: str, answer: Answer | None, started: float) -> None:
     """The scan-log row of a link or unlink: the object it concerned, and the caller's answer."""
-    match = find_match(object_type, object_id)
+    match = _CATALOG.find_match(object_type, object_id)
     result = ScanResult(scan=scan, status="error" if outcome.error else "match", matches=[match] if match else [],
                         format="linked", message=outcome.error,
                         barcode_hash=outcome.barcode.data_hash if outcome.barcode else "")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from barcodes import objects
+from barcodes.catalog import Catalog
 from barcodes.internal import parse_inventree, parse_internal
 from barcodes.options import ScanOptions
 from barcodes.result import PluginResult, Scan
@@ -12,6 +13,9 @@ class InternalPlugin:
 
     name = "internal"
     description = "Shelfscan internal codes and InvenTree labels ({\"part\": 12}, INV-PA12)."
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
 
     def scan(self, scan: Scan, options: ScanOptions) -> PluginResult | None:
         """Match an internal code (with this scan's prefix) or an InvenTree code to its object."""
@@ -24,7 +28,7 @@ class InternalPlugin:
             return None
         object_type, object_id = found
         fields = {"object_type": object_type, "object_id": object_id}
-        match = objects.find_match(object_type, object_id)
+        match = self.catalog.find_match(object_type, object_id)
         if match is None:
             label = objects.kind(object_type).label
             return PluginResult(format=fmt, fields=fields, message=f"{label} {object_id} does not exist.", final=True)

@@ -20,6 +20,7 @@ from extensions import db
 from models import OBJECT_TYPES, ScanLog
 from services import scanlog
 from services.barcode_engine import resolve_scan, scan_options
+from services.barcode_objects import get_object
 
 HISTORY_RESULTS = ("match", "no_match", "error")
 
@@ -36,7 +37,7 @@ def _target(data: dict) -> tuple[str, int]:
         raise ApiError(400, {"error": f"Give exactly one of: {', '.join(OBJECT_TYPES)}."})
     object_type = given[0]
     pk = pk_value(data[object_type], object_type)
-    if serializers.get_object(object_type, pk) is None:
+    if get_object(object_type, pk) is None:
         raise ApiError(404, {object_type: [f'Invalid pk "{pk}" - object does not exist.']})
     return object_type, pk
 
@@ -136,7 +137,7 @@ def generate():
     if not isinstance(model, str) or model not in OBJECT_TYPES:
         raise invalid("model", f"Must be one of: {', '.join(OBJECT_TYPES)}.")
     pk = pk_value(data.get("pk"), "pk")
-    if serializers.get_object(model, pk) is None:
+    if get_object(model, pk) is None:
         raise ApiError(404, {"pk": [f'Invalid pk "{pk}" - object does not exist.']})
     return jsonify(barcode=internal.internal_code(model, pk, scan_options().prefix))
 

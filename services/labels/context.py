@@ -9,8 +9,7 @@ from barcodes.internal import internal_code
 from extensions import db
 from models import Part, StockItem, StockLocation, SupplierPart
 from services.barcode_engine import scan_options
-
-MODELS = {"part": Part, "stockitem": StockItem, "stocklocation": StockLocation, "supplierpart": SupplierPart}
+from services.barcode_objects import MODELS
 TYPE_LABELS = {"part": "Part", "stockitem": "Stock item", "stocklocation": "Location",
                "supplierpart": "Supplier part"}
 # Every key exists for every type (empty when it does not apply), so one template fits several

@@ -8,7 +8,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from services import settings
 from barcodes.internal import ALPHABET, internal_code, is_valid, parse_internal, parse_inventree
-from models import OBJECT_TYPES
+from barcodes.objects import OBJECT_TYPES
 from services.barcode_engine import scan_options
 
 types = st.sampled_from(OBJECT_TYPES)

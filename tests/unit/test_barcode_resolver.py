@@ -1,4 +1,5 @@
-"""The resolver end to end on a real migrated database: every plugin path, ordering, failures."""
+"""The resolver end to end on a real migrated database (the app's SQL catalog and settings): every
+plugin path, ordering, failures. The engine alone, with a catalog in memory: test_barcode_engine.py."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,7 +7,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings as settings_h, strategies as st
 
-from services import barcode_linking, settings
 from barcodes.internal import internal_code
 from barcodes.options import ScanOptions
 from barcodes.registry import Registry, build_registry
@@ -14,6 +14,8 @@ from barcodes.resolver import NO_MATCH, resolve as engine_resolve
 from barcodes.result import Match, PluginResult
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
+from services import barcode_linking, settings
+from services.barcode_catalog import SqlCatalog
 from services.barcode_engine import plugin_infos, resolve_scan
 
 DIGIKEY = ("[)>\x1e06\x1dP296-LM358BIDDFRCT-ND\x1d1PLM358BIDDFR\x1dK\x1d1K72991337\x1d10K85781337"
@@ -25,7 +27,7 @@ TME = ("QTY:1 PN:WBP-302 PO:19361337/1 CPO:PO-2023-06-08-001337 MFR:WISHERENTERP
 
 
 def resolve(raw):
-    """Resolve as the app does: its registry, the settings read for this scan."""
+    """Resolve as the app does: its registry and catalog, the settings read for this scan."""
     return resolve_scan(raw, source="dialog")
 
 
@@ -155,8 +157,26 @@ def test_a_plugin_that_raises_is_logged_and_skipped(app, caplog):
     assert "exploding" in caplog.text
 
 
+class BadQuery:
+    """A third-party plugin whose query fails (on PostgreSQL that aborts the transaction)."""
+
+    name = "bad_query"
+    description = "runs a broken query"
+
+    def scan(self, scan):
+        db.session.execute(db.text("SELECT no_such_column FROM part"))
+
+
+def test_a_failing_plugin_query_is_undone_alone_and_later_plugins_still_read(stock):
+    registry = build_registry(SqlCatalog(), extra_plugins=[BadQuery()])
+    code = internal_code("part", stock["opamp"].id)
+    result = engine_resolve(code, registry=registry, options=ScanOptions(plugin_order=("bad_query",)))
+    assert result.status == "match" and result.plugin == "internal"
+    db.session.commit()  # the caller's transaction is still usable
+
+
 def test_entry_point_and_extra_plugins_join_the_registry(app):
-    registry = build_registry(extra_plugins=[Fixed("fake", Match("part", 2, "Two", "/parts/2"))])
+    registry = build_registry(SqlCatalog(), extra_plugins=[Fixed("fake", Match("part", 2, "Two", "/parts/2"))])
     assert registry.names()[-1] == "fake"
     assert [p.builtin for p in registry.all((), ())] == [True, True, True, True, False]
 
@@ -242,16 +262,26 @@ def test_entry_point_plugins_are_loaded_and_broken_ones_skipped(app, tmp_path, m
         "    def scan(self, scan):\n"
         "        if scan.text.startswith('ACME-'):\n"
         "            return PluginResult(matches=[Match('part', 1, 'Acme', '/parts/1')], format='acme')\n"
+        "        return None\n"
+        "class AcmeWithCatalog:\n"
+        "    name = 'acme_with_catalog'\n"
+        "    description = 'ACME labels, looked up in the catalog'\n"
+        "    def __init__(self, catalog):\n"
+        "        self.catalog = catalog\n"
+        "    def scan(self, scan):\n"
         "        return None\n")
     dist = tmp_path / "acme_shelfscan-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-shelfscan\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text(
-        "[shelfscan.barcode_plugins]\nacme = acme_shelfscan:AcmePlugin\nbroken = acme_shelfscan:Missing\n")
+        "[shelfscan.barcode_plugins]\nacme = acme_shelfscan:AcmePlugin\nbroken = acme_shelfscan:Missing\n"
+        "acme_with_catalog = acme_shelfscan:AcmeWithCatalog\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    registry = build_registry()
+    catalog = SqlCatalog()
+    registry = build_registry(catalog)
     sys.modules.pop("acme_shelfscan", None)
     assert "acme" in registry.names() and "broken" in caplog.text
+    assert registry.get("acme_with_catalog").catalog is catalog  # a constructor that asks for it gets it
     result = engine_resolve("ACME-7", registry=registry, options=ScanOptions())
     assert result.plugin == "acme" and result.match.title == "Acme"
