@@ -13,6 +13,7 @@ from blueprints import register_blueprints
 from cli import register_commands
 from database.connection import engine_options, install_pragmas
 from extensions import csrf, db, htmx, login_manager, migrate
+from services.barcode_catalog import SqlCatalog
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -35,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     install_pragmas()
-    app.extensions["barcode_registry"] = build_registry(app)
+    app.extensions["barcode_registry"] = build_registry(SqlCatalog())
     register_blueprints(app)
     register_commands(app)
     return app

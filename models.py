@@ -6,19 +6,26 @@ from decimal import Decimal
 
 from flask_login import UserMixin
 from sqlalchemy import (
-    CheckConstraint, Date, DateTime, ForeignKey, Index, LargeBinary, Numeric, String, Text,
-    UniqueConstraint, func,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from barcodes.objects import OBJECT_TYPES  # noqa: F401 (the engine defines them; models re-export them)
 from extensions import db
 
 ROLES = ("viewer", "operator", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 STOCK_STATUSES = ("ok", "attention", "damaged", "quarantined", "missing", "lost", "destroyed")
-# The four object types a barcode can name, by their InvenTree key.
-OBJECT_TYPES = ("part", "stockitem", "stocklocation", "supplierpart")
 
 
 def utcnow() -> dt.datetime:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import re
 
-from models import OBJECT_TYPES
+from barcodes.objects import MAX_ID, OBJECT_TYPES
+from barcodes.options import DEFAULT_PREFIX
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
-DEFAULT_PREFIX = "SS"
-MAX_ID = 2**63 - 1
 
 # One letter per object type; none of them is a prefix letter's job, the prefix is matched first.
 TYPE_CODES = {"part": "P", "stockitem": "I", "stocklocation": "L", "supplierpart": "S"}
@@ -58,35 +57,22 @@ def is_valid(text: str) -> bool:
     return len(text) >= 2 and all(ch in _VALUE for ch in text) and _interim(text) == 0
 
 
-def _configured_prefix() -> str:
-    from flask import has_app_context
-
-    if not has_app_context():
-        return DEFAULT_PREFIX
-    try:
-        from services import settings
-
-        return settings.get("BARCODE_PREFIX") or DEFAULT_PREFIX
-    except Exception:  # a database without the settings table still gets codes
-        return DEFAULT_PREFIX
-
-
-def internal_code(object_type: str, object_id: int, prefix: str | None = None) -> str:
-    """The internal barcode text of one object, e.g. internal_code('part', 12) -> 'SSP12E'."""
+def internal_code(object_type: str, object_id: int, prefix: str = DEFAULT_PREFIX) -> str:
+    """The internal barcode text of one object, e.g. internal_code('part', 12, 'SS') -> 'SSP12E'."""
     if object_type not in TYPE_CODES:
         raise ValueError(f"unknown object type {object_type!r}")
     if isinstance(object_id, bool) or not isinstance(object_id, int) or not 0 < object_id <= MAX_ID:
         raise ValueError(f"object id must be a positive whole number, got {object_id!r}")
-    prefix = (prefix if prefix is not None else _configured_prefix()).upper()
+    prefix = prefix.upper()
     if not _PREFIX.fullmatch(prefix):
         raise ValueError(f"prefix must be 1-4 letters A-Z, got {prefix!r}")
     body = f"{prefix}{TYPE_CODES[object_type]}{object_id}"
     return body + check_char(body)
 
 
-def parse_internal(text: str, prefix: str | None = None) -> tuple[str, int] | None:
-    """(object_type, id) for one of our internal codes (any letter case), else None."""
-    prefix = (prefix if prefix is not None else _configured_prefix()).upper()
+def parse_internal(text: str, prefix: str = DEFAULT_PREFIX) -> tuple[str, int] | None:
+    """(object_type, id) for one of our internal codes with this prefix (any letter case), else None."""
+    prefix = prefix.upper()
     code = text.strip().upper()
     if len(code) > 32 or not code.startswith(prefix):
         return None

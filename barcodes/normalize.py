@@ -30,20 +30,6 @@ class ScanInputError(ValueError):
     """Input that cannot be a scan: empty, blank or too long."""
 
 
-def _configured_substitute() -> str:
-    """The admin's GS substitute, when an app context exists."""
-    from flask import has_app_context
-
-    if not has_app_context():
-        return ""
-    try:
-        from services import settings
-
-        return settings.get("BARCODE_GS_SUBSTITUTE") or ""
-    except Exception:  # a missing table (fresh DB) must not stop scanning
-        return ""
-
-
 def to_bytes(raw: str | bytes) -> bytes:
     """The raw bytes as received; text is encoded UTF-8 keeping lone surrogates."""
     if isinstance(raw, (bytes, bytearray, memoryview)):
@@ -94,14 +80,13 @@ def symbology_for(aim_id: str) -> str:
     return name
 
 
-def normalize(raw: str | bytes, gs_substitute: str | None = "") -> Scan:
-    """Turn raw scanner input into a Scan; raises ScanInputError for empty or over-long input."""
+def normalize(raw: str | bytes, gs_substitute: str = "") -> Scan:
+    """Turn raw scanner input into a Scan (`gs_substitute`: the scanner's text for GS, "" for none);
+    raises ScanInputError for empty or over-long input."""
     raw_bytes = to_bytes(raw)
     text = _to_text(raw)
     if len(text) > MAX_LENGTH:
         raise ScanInputError(f"The scan is too long ({len(text)} characters; at most {MAX_LENGTH}).")
-    if not gs_substitute:
-        gs_substitute = _configured_substitute()
     text = text.replace("\x00", "")
     text = replace_separators(text, gs_substitute)
     aim_id, text = split_aim(text)

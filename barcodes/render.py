@@ -22,7 +22,7 @@ class RenderError(ValueError):
     """Data that cannot be drawn in the requested symbology or format."""
 
 
-def render(data: str, symbology: str = "qr", fmt: str = "svg", *, size: int | None = None,
+def draw_barcode(data: str, symbology: str = "qr", fmt: str = "svg", *, size: int | None = None,
            text: str | None = None) -> bytes:
     """Draw `data` as a barcode; `size` is the module size in pixels, `text` overrides the caption
     under linear codes ("" for none). Raises RenderError for data the symbology cannot hold."""
@@ -130,4 +130,4 @@ def _checked_ean(data: str) -> str:
 @lru_cache(maxsize=1)
 def warm() -> None:
     """Load fonts and libraries once so the first label is not slow (called by bench and servers)."""
-    render("0", "code128", "png")
+    draw_barcode("0", "code128", "png")

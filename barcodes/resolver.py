@@ -3,20 +3,27 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from contextlib import nullcontext
 from typing import Any
 
+from barcodes.catalog import Catalog
 from barcodes.links import barcode_hash
 from barcodes.normalize import ScanInputError, normalize, to_bytes
+from barcodes.options import ScanOptions
+from barcodes.registry import Registry
 from barcodes.result import Match, PluginResult, Scan, ScanResult
 
 logger = logging.getLogger(__name__)
 NO_MATCH = "No match found for barcode data"
+_NOT_ISOLATED = nullcontext()  # reusable: it holds no state
 
 
-def resolve(raw: str | bytes | Scan, *, source: str = "dialog", symbology: str = "", registry=None) -> ScanResult:
-    """Resolve a raw scan through the enabled plugins; bad input gives status 'error', never an exception."""
+def resolve(raw: str | bytes | Scan, *, registry: Registry, options: ScanOptions, source: str = "dialog",
+            symbology: str = "") -> ScanResult:
+    """Resolve a raw scan through the registry's plugins with this scan's options; bad input gives
+    status 'error', never an exception."""
     try:
-        scan = raw if isinstance(raw, Scan) else normalize(raw)
+        scan = raw if isinstance(raw, Scan) else normalize(raw, options.gs_substitute)
     except ScanInputError as exc:
         return _error(raw, str(exc))
     except Exception:  # normalize is total over str/bytes; anything else is a caller's type error
@@ -25,7 +32,7 @@ def resolve(raw: str | bytes | Scan, *, source: str = "dialog", symbology: str =
     if symbology and not scan.symbology:
         scan = dataclasses.replace(scan, symbology=symbology)
     try:
-        return _run_plugins(scan, _registry(registry))
+        return _run_plugins(scan, registry, options)
     except Exception:  # a broken registry or database must still give the user an answer
         logger.exception("barcode resolve failed (source=%s)", source)
         return ScanResult(scan=scan, status="error", message="The scan could not be resolved; see the server log.")
@@ -39,23 +46,15 @@ def _error(raw: Any, message: str) -> ScanResult:
     return ScanResult(scan=Scan(raw=raw_bytes, text=""), status="error", message=message)
 
 
-def _registry(registry):
-    if registry is not None:
-        return registry
-    from flask import current_app
-
-    return current_app.extensions["barcode_registry"]
-
-
-def _run_plugins(scan: Scan, registry) -> ScanResult:
+def _run_plugins(scan: Scan, registry: Registry, options: ScanOptions) -> ScanResult:
     result = ScanResult(scan=scan, status="no_match", barcode_hash=barcode_hash(scan))
     seen: set[tuple[str, int]] = set()
     recognised: tuple[str, PluginResult] | None = None
-    isolate = _needs_savepoints()
-    for plugin in registry.active():
+    for plugin in registry.active(options.plugins_disabled, options.plugin_order):
         # Built-in plugins only read by primary or unique key; a failure there (a lost database)
-        # fails the whole request anyway, so only other plugins pay for a savepoint.
-        found = _ask(plugin, scan, isolate and not registry.is_builtin(plugin.name))
+        # fails the whole request anyway, so only other plugins pay for isolating their work.
+        isolating = None if registry.is_builtin(plugin.name) else registry.catalog
+        found = _ask(plugin, scan, options if registry.wants_options(plugin.name) else None, isolating)
         if found is None:
             continue
         new = [m for m in found.matches if isinstance(m, Match) and (m.object_type, m.object_id) not in seen]
@@ -91,31 +90,13 @@ def _fill_parsed(result: ScanResult) -> None:
         result.format, result.fields = parsed.format, dict(parsed.fields)
 
 
-def _ask(plugin, scan: Scan, isolate: bool) -> PluginResult | None:
-    """One plugin's answer; a plugin that raises is logged and skipped, its database work undone."""
-    from extensions import db
-
-    savepoint = db.session.begin_nested() if isolate else None
+def _ask(plugin, scan: Scan, options: ScanOptions | None, isolating: Catalog | None) -> PluginResult | None:
+    """One plugin's answer; a plugin that raises is logged and skipped, its database work undone
+    when `isolating` is the catalog to isolate it with."""
     try:
-        found = plugin.scan(scan)
+        with _NOT_ISOLATED if isolating is None else isolating.isolated():
+            found = plugin.scan(scan) if options is None else plugin.scan(scan, options=options)
     except Exception:
-        if savepoint is not None:
-            savepoint.rollback()
         logger.exception("barcode plugin %r raised and was skipped", getattr(plugin, "name", plugin))
         return None
-    if savepoint is not None:
-        savepoint.commit()
     return found if isinstance(found, PluginResult) else None
-
-
-def _needs_savepoints() -> bool:
-    """Whether each plugin runs in a SAVEPOINT, so its failed query cannot abort the caller's
-    transaction. Only PostgreSQL needs one: a failed statement on SQLite leaves the transaction
-    usable, so we save the round trips."""
-    from flask import current_app, has_app_context
-
-    if not has_app_context() or "sqlalchemy" not in current_app.extensions:
-        return False
-    from extensions import db
-
-    return db.session.get_bind().dialect.name != "sqlite"

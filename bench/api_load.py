@@ -126,10 +126,11 @@ def prepare_database(url: str) -> dict:
     flask(url, "db", "upgrade")
     os.environ["DATABASE_URL"] = url
     from app import create_app
-    from barcodes import links
     from barcodes.internal import internal_code
+    from barcodes.normalize import normalize
     from extensions import db
     from models import User
+    from services.barcode_linking import add_link
     from tests.api_fixtures import make_inventory, token_for
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -139,7 +140,7 @@ def prepare_database(url: str) -> dict:
         db.session.add(user)
         db.session.commit()
         ids = make_inventory()
-        links.link("4006381333931", "stockitem", ids["stockitem"], user.id)
+        add_link(normalize("4006381333931"), "stockitem", ids["stockitem"], user_id=user.id)
         db.session.commit()
         codes = {"token": token_for(user, "bench"), "internal": internal_code("part", ids["part"]),
                  "linked": "4006381333931", "no-match": "NOT-A-KNOWN-CODE-123"}

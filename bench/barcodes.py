@@ -106,15 +106,15 @@ def _build(tmp: str, count: int):
 
 def _time_batch(app, data: str, batch: int) -> tuple[list[float], list[float]]:
     """Wall and CPU ms of `batch` scans, each in its own request context as a request makes it."""
-    from barcodes.resolver import resolve
     from extensions import db
+    from services.barcode_engine import resolve_scan
 
     walls, cpus = [], []
     with app.app_context():
         for _ in range(batch):
             wall, cpu = time.perf_counter(), time.process_time()
             with app.test_request_context():
-                resolve(data)
+                resolve_scan(data, source="dialog")
                 db.session.rollback()
             walls.append((time.perf_counter() - wall) * 1000)
             cpus.append((time.process_time() - cpu) * 1000)
@@ -123,8 +123,8 @@ def _time_batch(app, data: str, batch: int) -> tuple[list[float], list[float]]:
 
 def bench_resolve(link_counts: list[int], repeat: int) -> None:
     """Resolve time per plugin path for each count of linked barcodes, measured interleaved."""
-    from barcodes.resolver import resolve
     from extensions import db
+    from services.barcode_engine import resolve_scan
 
     print("resolve: median ms per scan, wall / CPU (every enabled plugin is asked; batches of the "
           "databases interleaved so machine load hits them alike)")
@@ -133,7 +133,7 @@ def bench_resolve(link_counts: list[int], repeat: int) -> None:
         for count, (app, things) in built.items():
             with app.app_context():
                 for name, data in _paths(things, count).items():
-                    assert (resolve(data).status == "match") == (name != "no match"), name
+                    assert (resolve_scan(data, source="dialog").status == "match") == (name != "no match"), name
                 if count == max(built):
                     plan = db.session.connection().exec_driver_sql(
                         "EXPLAIN QUERY PLAN SELECT * FROM barcode WHERE data_hash = ?", ("x",)).fetchall()
@@ -192,12 +192,12 @@ def bench_render(repeat: int) -> None:
 
     import segno
 
-    from barcodes.render import render
+    from barcodes.render import draw_barcode
 
     print("render: median ms")
     samples = {"qr": "SSP12345X", "datamatrix": "SSP12345X", "code128": "SSP12345X", "ean13": "5901234123457"}
     for symbology, data in samples.items():
-        line = [f"{fmt} {_median_ms(lambda f=fmt: render(data, symbology, f), repeat):.2f}" for fmt in ("svg", "png")]
+        line = [f"{fmt} {_median_ms(lambda f=fmt: draw_barcode(data, symbology, f), repeat):.2f}" for fmt in ("svg", "png")]
         print(f"  {symbology:<11} " + "   ".join(line))
 
     def segno_svg() -> None:

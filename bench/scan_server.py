@@ -31,9 +31,9 @@ def _percentiles(values: list[float]) -> str:
 
 def _frame(text: str) -> bytes:
     """A 1280x720 JPEG camera frame with the part's QR label in the middle."""
-    from barcodes.render import render
+    from barcodes.render import draw_barcode
 
-    label = Image.open(io.BytesIO(render(text, "qr", "png"))).convert("RGB")
+    label = Image.open(io.BytesIO(draw_barcode(text, "qr", "png"))).convert("RGB")
     scale = max(1, 300 // max(label.size))
     label = label.resize((label.width * scale, label.height * scale), Image.NEAREST)
     frame = Image.new("RGB", (1280, 720), (120, 114, 106))

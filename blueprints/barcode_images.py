@@ -5,11 +5,12 @@ import hashlib
 
 from flask import Blueprint, abort, make_response, request
 
-from services import settings
-from barcodes import objects
 from barcodes.internal import internal_code
+from barcodes.render import RenderError, draw_barcode
 from blueprints.shared.args import arg_number
-from barcodes.render import RenderError, render
+from services import settings
+from services.barcode_engine import scan_options
+from services.barcode_objects import get_object
 
 bp = Blueprint("barcode_images", __name__, url_prefix="/barcodes")
 
@@ -37,7 +38,7 @@ def _image(data: str, symbology: str, fmt: str, size: int | None):
         response = make_response("", 304)
     else:
         try:
-            body = render(data, symbology, fmt, size=size, text=text)
+            body = draw_barcode(data, symbology, fmt, size=size, text=text)
         except RenderError as error:
             abort(400, description=str(error))
         response = make_response(body)
@@ -51,10 +52,10 @@ def _image(data: str, symbology: str, fmt: str, size: int | None):
 @bp.route("/<object_type>/<id:object_id>.png", defaults={"fmt": "png"})
 def object_image(object_type: str, object_id: int, fmt: str):
     """The internal barcode of one object; 404 for unknown objects."""
-    if objects.get_object(object_type, object_id) is None:
+    if get_object(object_type, object_id) is None:
         abort(404, description=f"No {object_type} with id {object_id}.")
     symbology, size = _options(OBJECT_SYMBOLOGIES)
-    return _image(internal_code(object_type, object_id), symbology, fmt, size)
+    return _image(internal_code(object_type, object_id, scan_options().prefix), symbology, fmt, size)
 
 
 @bp.route("/render.svg", defaults={"fmt": "svg"})

@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request
 from flask_login import current_user
 
-from services import settings
-from barcodes import links, objects
+from barcodes import objects
 from barcodes.internal import internal_code
-from barcodes.normalize import ScanInputError
-from barcodes.resolver import resolve
 from blueprints.shared.rendering import redirect_to, render
-from extensions import db, htmx
-from models import Barcode
-from services import scanlog
+from extensions import htmx
+from services import barcode_linking, settings
+from services.barcode_engine import scan_options
+from services.barcode_objects import get_object
 
 bp = Blueprint("barcode_links", __name__, url_prefix="/barcodes")
 TEMPLATE = "barcodes/_object_barcode.html"
@@ -28,12 +26,12 @@ def object_barcode_helper():
 
 def object_barcode(object_type: str, obj) -> dict:
     """What the barcode block shows: the internal code, whether to print it as text, linked barcodes."""
-    return {"code": internal_code(object_type, obj.id), "show_text": settings.get("BARCODE_SHOW_TEXT"),
-            "linked": links.linked(object_type, obj.id)}
+    return {"code": internal_code(object_type, obj.id, scan_options().prefix),
+            "show_text": settings.get("BARCODE_SHOW_TEXT"), "linked": barcode_linking.linked(object_type, obj.id)}
 
 
 def _object_or_404(object_type: str, object_id: int):
-    obj = objects.get_object(object_type, object_id)
+    obj = get_object(object_type, object_id)
     if obj is None:
         abort(404, description=f"No {object_type} with id {object_id}.")
     return obj
@@ -57,15 +55,9 @@ def link(object_type: str, object_id: int):
         return _answer(object_type, obj, 422, "Scan or type a barcode first.", raw)
     if len(raw) > MAX_LENGTH:
         return _answer(object_type, obj, 422, f"A barcode has at most {MAX_LENGTH} characters.", raw[:100])
-    result = resolve(raw, source="dialog")
-    try:
-        links.link(raw, object_type, object_id, current_user.id)
-    except (links.LinkError, ScanInputError) as error:
-        db.session.rollback()
-        return _answer(object_type, obj, 422, str(error), raw)
-    scanlog.record(source="dialog", user_id=current_user.id, raw=result.scan.raw or raw.encode(),
-                   result=result, action="link")
-    db.session.commit()
+    outcome = barcode_linking.link(raw, object_type, object_id, user_id=current_user.id, source="dialog")
+    if outcome.error:
+        return _answer(object_type, obj, 422, outcome.error, raw)
     return _answer(object_type, obj)
 
 
@@ -73,12 +65,8 @@ def link(object_type: str, object_id: int):
 def unlink(object_type: str, object_id: int, barcode_id: int):
     """Remove one linked barcode from the object."""
     obj = _object_or_404(object_type, object_id)
-    row = db.session.get(Barcode, barcode_id)
+    row = barcode_linking.get_link(barcode_id)
     if row is None or (row.object_type, row.object_id) != (object_type, object_id):
         abort(404, description="This barcode is not linked to this object.")
-    result = resolve(row.data, source="dialog")
-    links.unlink(object_type, object_id, row.data)
-    scanlog.record(source="dialog", user_id=current_user.id, raw=row.data.encode("utf-8", "surrogateescape"),
-                   result=result, action="unlink")
-    db.session.commit()
+    barcode_linking.unlink(object_type, object_id, row.data, user_id=current_user.id, source="dialog")
     return _answer(object_type, obj)

@@ -114,12 +114,12 @@ def check():
 @bp.get("/check/code/<int:index>.svg")
 def check_code(index: int):
     """One barcode of the test sheet, rendered by the engine as SVG."""
-    from barcodes.render import render as render_barcode
+    from barcodes.render import draw_barcode
 
     if index >= len(TEST_CODES):
         abort(404, description="No such test code.")
     symbology, _, data = TEST_CODES[index]
-    image = render_barcode(data, symbology, "svg")
+    image = draw_barcode(data, symbology, "svg")
     body = image.encode() if isinstance(image, str) else image
     response = Response(body, mimetype="image/svg+xml")
     response.cache_control.max_age = 3600

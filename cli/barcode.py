@@ -42,9 +42,9 @@ def result_json(result) -> dict:
 @click.argument("data")
 def resolve_command(data: str) -> None:
     """Resolve DATA (or `-` for stdin) to the objects it names; prints JSON."""
-    from barcodes.resolver import resolve
+    from services.barcode_engine import resolve_scan
 
-    result = resolve(_read_data(data), source="cli")
+    result = resolve_scan(_read_data(data), source="cli")
     _echo_json(result_json(result))
     if result.status == "error":
         raise click.ClickException(result.message)
@@ -56,9 +56,10 @@ def parse_command(data: str) -> None:
     """Parse DATA (or `-`) as a supplier or GS1 code without looking anything up; prints JSON."""
     from barcodes.normalize import ScanInputError, normalize
     from barcodes.parsers import parse
+    from services.barcode_engine import scan_options
 
     try:
-        scan = normalize(_read_data(data))
+        scan = normalize(_read_data(data), scan_options().gs_substitute)
     except ScanInputError as exc:
         raise click.ClickException(str(exc)) from None
     parsed = parse(scan.text, scan.aim_id)
@@ -100,13 +101,13 @@ def decode_command(files: tuple[Path, ...]) -> None:
 def render_command(data: str, symbology: str, fmt: str, size: int | None, text: str | None, output: Path | None) -> None:
     """Draw DATA (or `-`) as a barcode; separators may be written <GS>, {GS} or U+241D."""
     from barcodes.normalize import replace_separators
-    from barcodes.render import RenderError, render
+    from barcodes.render import RenderError, draw_barcode
 
     raw = _read_data(data)
     content = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
     content = replace_separators(content.removesuffix("\n").removesuffix("\r"))
     try:
-        image = render(content, symbology, fmt, size=size, text=text)
+        image = draw_barcode(content, symbology, fmt, size=size, text=text)
     except RenderError as exc:
         raise click.ClickException(str(exc)) from None
     if output is not None:
@@ -123,11 +124,12 @@ def render_command(data: str, symbology: str, fmt: str, size: int | None, text: 
 def generate_command(object_type: str, object_id: int) -> None:
     """Print the internal barcode of an existing object, e.g. `generate part 12`."""
     from barcodes.internal import internal_code
-    from barcodes.objects import get_object
+    from services.barcode_engine import scan_options
+    from services.barcode_objects import get_object
 
     if get_object(object_type, object_id) is None:
         raise click.ClickException(f"There is no {object_type} with id {object_id}.")
-    click.echo(internal_code(object_type, object_id))
+    click.echo(internal_code(object_type, object_id, scan_options().prefix))
 
 
 def register(app: Flask) -> None:

@@ -118,13 +118,21 @@ def _log(source: str, user_id: int | None, raw: bytes, outcome: ScanOutcome, sta
     )
 
 
+def log_answered(*, source: str, user_id: int | None, raw: bytes, result: ScanResult, action: str,
+                 response: str, duration_ms: float) -> None:
+    """Record a scan another door answered itself (the API: its JSON as sent) and commit."""
+    scanlog.record(source=source, user_id=user_id, raw=raw[:MAX_LOGGED_RAW], result=result, action=action,
+                   response=response, duration_ms=duration_ms)
+    db.session.commit()
+
+
 def _resolve(raw: str | bytes, source: str, symbology: str = "") -> ScanResult | str:
     """The engine's result, or the message of input it refused."""
     from barcodes.normalize import ScanInputError
-    from barcodes.resolver import resolve
+    from services.barcode_engine import resolve_scan
 
     try:
-        return resolve(raw, source=source, symbology=symbology)
+        return resolve_scan(raw, source=source, symbology=symbology)
     except ScanInputError as exc:  # resolve() reports bad input itself; this is belt and braces
         return str(exc)
 

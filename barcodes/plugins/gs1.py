@@ -1,16 +1,11 @@
 """GS1 codes (element strings, Digital Link, bare EAN/UPC): the GTIN names a part."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
-
-from barcodes import objects
+from barcodes.catalog import Catalog
 from barcodes.parsers import parse
 from barcodes.result import PluginResult, Scan
-from extensions import db
-from models import Part
 
 GS1_FORMATS = ("gs1", "gs1-digital-link", "gtin")
-MAX_MATCHES = 20
 
 
 def gtin_forms(gtin14: str) -> list[str]:
@@ -22,17 +17,14 @@ def gtin_forms(gtin14: str) -> list[str]:
     return forms
 
 
-# Built once and in Core: every EAN/UPC scanned comes here, and only the titles are needed.
-_PART = Part.__table__
-_PARTS_BY_GTIN = (select(_PART.c.id, _PART.c.ipn, _PART.c.name)
-                  .where(_PART.c.gtin.in_(bindparam("forms", expanding=True))).order_by(_PART.c.id).limit(MAX_MATCHES))
-
-
 class GS1Plugin:
     """Resolves GS1 data to the part with that GTIN (indexed lookup on Part.gtin)."""
 
     name = "gs1"
     description = "GS1 codes: EAN/UPC, GS1-128, GS1 DataMatrix/QR and Digital Link, by GTIN."
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
 
     def scan(self, scan: Scan) -> PluginResult | None:
         """Match GS1 data to parts by GTIN."""
@@ -43,7 +35,6 @@ class GS1Plugin:
         gtin = fields.get("gtin") or fields.get("content_gtin")
         if not gtin:
             return PluginResult(format=parsed.format, fields=fields)
-        rows = db.session.connection().execute(_PARTS_BY_GTIN, {"forms": gtin_forms(str(gtin))})
-        matches = [objects.make_match("part", row.id, Part.title_of(row.ipn, row.name)) for row in rows]
+        matches = self.catalog.parts_by_gtin(gtin_forms(str(gtin)))
         message = "" if matches else f"No part has the GTIN {gtin}."
         return PluginResult(matches=matches, format=parsed.format, fields=fields, message=message)

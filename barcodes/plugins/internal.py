@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from barcodes import objects
-from barcodes.internal import parse_inventree, parse_internal
+from barcodes.catalog import Catalog
+from barcodes.internal import parse_internal, parse_inventree
+from barcodes.options import ScanOptions
 from barcodes.result import PluginResult, Scan
 
 
@@ -12,9 +14,12 @@ class InternalPlugin:
     name = "internal"
     description = "Shelfscan internal codes and InvenTree labels ({\"part\": 12}, INV-PA12)."
 
-    def scan(self, scan: Scan) -> PluginResult | None:
-        """Match an internal or InvenTree code to its object (one primary-key lookup)."""
-        found = parse_internal(scan.text)
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
+    def scan(self, scan: Scan, options: ScanOptions) -> PluginResult | None:
+        """Match an internal code (with this scan's prefix) or an InvenTree code to its object."""
+        found = parse_internal(scan.text, options.prefix)
         fmt = "internal"
         if found is None:
             found = parse_inventree(scan.text)
@@ -23,7 +28,7 @@ class InternalPlugin:
             return None
         object_type, object_id = found
         fields = {"object_type": object_type, "object_id": object_id}
-        match = objects.find_match(object_type, object_id)
+        match = self.catalog.find_match(object_type, object_id)
         if match is None:
             label = objects.kind(object_type).label
             return PluginResult(format=fmt, fields=fields, message=f"{label} {object_id} does not exist.", final=True)

@@ -1,7 +1,8 @@
 """Linked barcodes: any external barcode an operator linked to an object."""
 from __future__ import annotations
 
-from barcodes import links, objects
+from barcodes.catalog import Catalog
+from barcodes.links import barcode_hash
 from barcodes.result import PluginResult, Scan
 
 
@@ -11,12 +12,15 @@ class LinkedPlugin:
     name = "linked"
     description = "Barcodes linked to a part, stock item, location or supplier part."
 
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
     def scan(self, scan: Scan) -> PluginResult | None:
         """Match a linked barcode to its object."""
-        target = links.find(scan)
+        target = self.catalog.linked_target(barcode_hash(scan))
         if target is None:
             return None
-        match = objects.find_match(target.object_type, target.object_id)
+        match = self.catalog.find_match(*target)
         if match is None:
             return PluginResult(format="linked", message="The linked object no longer exists.")
         return PluginResult(matches=[match], format="linked")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 
 from blueprints.admin import display
+from services.barcode_engine import plugin_infos
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_app_template_filter(display.visible, "visible_controls")
@@ -20,7 +21,7 @@ def plugin_registry():
 
 def plugin_names() -> list[str]:
     """Names of the registered barcode plugins, in order."""
-    return [p.name for p in plugin_registry().all()]
+    return [p.name for p in plugin_infos(plugin_registry())]
 
 
 # The route modules, imported for the views they add to `bp`.

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 
-from services import settings
 from blueprints.admin import bp, plugin_registry
 from blueprints.shared.rendering import redirect_to, render
+from services import settings
+from services.barcode_engine import plugin_infos
 
 
 def moved(names: list[str], name: str, direction: str) -> list[str]:
@@ -19,7 +20,7 @@ def moved(names: list[str], name: str, direction: str) -> list[str]:
 
 
 def _plugins() -> list:
-    return sorted(plugin_registry().all(), key=lambda p: p.position)
+    return sorted(plugin_infos(plugin_registry()), key=lambda p: p.position)
 
 
 def _plugin_or_404(name: str):

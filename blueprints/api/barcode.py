@@ -7,18 +7,28 @@ from time import perf_counter
 from flask import Response, g, jsonify, request
 from sqlalchemy import func
 
-from services import settings
-from barcodes import internal, links, normalize, objects, resolver
-from barcodes.result import Scan, ScanResult
-from blueprints.shared.access import requires
+from barcodes import internal, normalize
+from barcodes.result import ScanResult
 from blueprints.api import bp, serializers
 from blueprints.api.payload import (
-    MAX_PK, PK_CONVERTER, ApiError, barcode_field, invalid, json_body, page_bounds, paginated, pk_value, query_int,
+    MAX_PK,
+    PK_CONVERTER,
+    ApiError,
+    barcode_field,
+    invalid,
+    json_body,
+    page_bounds,
+    paginated,
+    pk_value,
+    query_int,
     query_text,
 )
+from blueprints.shared.access import requires
 from extensions import db
 from models import OBJECT_TYPES, ScanLog
-from services import scanlog
+from services import barcode_linking, scanlog, scanning, settings
+from services.barcode_engine import resolve_scan, scan_options
+from services.barcode_objects import get_object
 
 HISTORY_RESULTS = ("match", "no_match", "error")
 
@@ -35,7 +45,7 @@ def _target(data: dict) -> tuple[str, int]:
         raise ApiError(400, {"error": f"Give exactly one of: {', '.join(OBJECT_TYPES)}."})
     object_type = given[0]
     pk = pk_value(data[object_type], object_type)
-    if serializers.get_object(object_type, pk) is None:
+    if get_object(object_type, pk) is None:
         raise ApiError(404, {object_type: [f'Invalid pk "{pk}" - object does not exist.']})
     return object_type, pk
 
@@ -44,10 +54,9 @@ def _logged_answer(raw: str, result: ScanResult, action: str, body: dict, starte
     """The JSON answer, recorded in the scan log as sent (encoded once) and committed."""
     response = jsonify(body)
     response.status_code = status
-    scanlog.record(source="api", user_id=g.api_user.id, raw=normalize.to_bytes(raw), result=result, action=action,
-                   response=response.get_data(as_text=True).rstrip("\n"),
-                   duration_ms=(perf_counter() - started) * 1000)
-    db.session.commit()
+    scanning.log_answered(source="api", user_id=g.api_user.id, raw=normalize.to_bytes(raw), result=result,
+                          action=action, response=response.get_data(as_text=True).rstrip("\n"),
+                          duration_ms=(perf_counter() - started) * 1000)
     return response
 
 
@@ -73,17 +82,19 @@ def scan():
     _require_barcodes_enabled()
     raw = barcode_field(json_body())
     started = perf_counter()
-    result = resolver.resolve(raw, source="api")
+    result = resolve_scan(raw, source="api")
     body, status = scan_answer(raw, result)
     return _logged_answer(raw, result, "navigate", body, started, status)
 
 
-def _link_result(raw: str, object_type: str, pk: int, status: str, barcode_hash: str, message: str = "") -> ScanResult:
-    """A ScanResult describing a link attempt, for the scan log."""
-    match = objects.find_match(object_type, pk)
-    scan_ = Scan(raw=normalize.to_bytes(raw), text=raw)
-    return ScanResult(scan=scan_, status=status, matches=[match] if match else [], plugin=None, format="linked",
-                      message=message, barcode_hash=barcode_hash)
+def _json(text: str, status: int) -> Response:
+    """A JSON answer from text already encoded (the scan log keeps the same text)."""
+    return Response(text + "\n", status=status, mimetype="application/json")
+
+
+def _json_text(body: dict) -> str:
+    """A body encoded as jsonify encodes it, without its final newline."""
+    return jsonify(body).get_data(as_text=True).rstrip("\n")
 
 
 @bp.post("/barcode/link/")
@@ -93,16 +104,15 @@ def link():
     data = json_body()
     raw = barcode_field(data)
     object_type, pk = _target(data)
-    started = perf_counter()
-    try:
-        barcode = links.link(raw, object_type, pk, g.api_user.id)
-    except ValueError as error:  # LinkError, or input the engine cannot normalise
-        body = {"error": str(error), "barcode_data": raw}
-        return _logged_answer(raw, _link_result(raw, object_type, pk, "error", "", str(error)), "link", body,
-                              started, 400)
-    body = {"success": "Assigned barcode to object", object_type: {"pk": pk},
-            "barcode_data": barcode.data, "barcode_hash": barcode.data_hash}
-    return _logged_answer(raw, _link_result(raw, object_type, pk, "match", barcode.data_hash), "link", body, started)
+
+    def answer(outcome: barcode_linking.LinkOutcome) -> str:
+        if outcome.error:
+            return _json_text({"error": outcome.error, "barcode_data": raw})
+        return _json_text({"success": "Assigned barcode to object", object_type: {"pk": pk},
+                           "barcode_data": outcome.barcode.data, "barcode_hash": outcome.barcode.data_hash})
+
+    outcome = barcode_linking.link(raw, object_type, pk, user_id=g.api_user.id, source="api", answer=answer)
+    return _json(outcome.answer, 400 if outcome.error else 200)
 
 
 @bp.post("/barcode/unlink/")
@@ -112,15 +122,17 @@ def unlink():
     data = json_body()
     raw = barcode_field(data, required=False)
     object_type, pk = _target(data)
-    started = perf_counter()
+
+    def answer(outcome: barcode_linking.LinkOutcome) -> str:
+        return _json_text({"success": "Barcode unassigned", object_type: {"pk": pk}, "removed": outcome.removed})
+
     try:
-        removed = links.unlink(object_type, pk, data=raw)
+        outcome = barcode_linking.unlink(object_type, pk, raw, user_id=g.api_user.id, source="api", answer=answer)
     except ValueError as error:  # input the engine cannot normalise
         raise ApiError(400, {"barcode": [str(error)]}) from None
-    if raw is not None and removed == 0:
-        return jsonify(error="That barcode is not linked to this object.", barcode_data=raw), 400
-    body = {"success": "Barcode unassigned", object_type: {"pk": pk}, "removed": removed}
-    return _logged_answer(raw or "", _link_result(raw or "", object_type, pk, "match", ""), "unlink", body, started)
+    if outcome.error:
+        return jsonify(error=outcome.error, barcode_data=raw), 400
+    return _json(outcome.answer, 200)
 
 
 @bp.post("/barcode/generate/")
@@ -132,9 +144,9 @@ def generate():
     if not isinstance(model, str) or model not in OBJECT_TYPES:
         raise invalid("model", f"Must be one of: {', '.join(OBJECT_TYPES)}.")
     pk = pk_value(data.get("pk"), "pk")
-    if serializers.get_object(model, pk) is None:
+    if get_object(model, pk) is None:
         raise ApiError(404, {"pk": [f'Invalid pk "{pk}" - object does not exist.']})
-    return jsonify(barcode=internal.internal_code(model, pk))
+    return jsonify(barcode=internal.internal_code(model, pk, scan_options().prefix))
 
 
 def _history_row(row: ScanLog) -> dict:
@@ -178,11 +190,8 @@ def history():
 @requires("admin")
 def history_delete(pk: int):
     """Delete one scan-log row."""
-    row = db.session.get(ScanLog, pk)
-    if row is None:
+    if not scanlog.delete_one(pk):
         raise ApiError(404, {"detail": "No matching scan found."})
-    db.session.delete(row)
-    db.session.commit()
     response = Response(status=204)
     del response.headers["Content-Type"]
     return response

@@ -10,16 +10,12 @@ from barcodes import objects
 from database.prepared import Prepared
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, SupplierPart
+from services.barcode_objects import MODELS
 
 # InvenTree's stock status codes; "missing" has no code of its own there and reads as LOST.
 STOCK_STATUS_CODES = {
     "ok": 10, "attention": 50, "damaged": 55, "destroyed": 60, "lost": 70, "missing": 70, "quarantined": 75,
 }
-
-
-def get_object(object_type: str, pk: int):
-    """The object of a type with this pk, or None."""
-    return objects.get_object(object_type, pk)
 
 
 def web_url(object_type: str, pk: int) -> str:
@@ -130,7 +126,7 @@ def find_serialized(object_type: str, pk: int) -> dict[str, Any] | None:
     if core is not None:
         row = core.first({"pk": pk})
         return None if row is None else SERIALIZERS[object_type](row, row.linked_hash or "")
-    model = objects.kind(object_type).model
+    model = MODELS[object_type]
     linked = and_(Barcode.object_type == object_type, Barcode.object_id == model.id)
     row = db.session.execute(
         db.select(model, Barcode.data_hash).outerjoin(Barcode, linked).where(model.id == pk)

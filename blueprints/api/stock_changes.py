@@ -7,6 +7,7 @@ from barcodes.links import barcode_hash
 from barcodes.normalize import normalize
 from blueprints.api import bp, serializers
 from blueprints.api.payload import MAX_PK, ApiError, barcode_field, invalid, json_body, pk_value
+from services.barcode_engine import scan_options
 from services.stock import StockError, move
 from services.stock import receive as receiving
 
@@ -65,7 +66,7 @@ def barcode_receive():
     detail = serializers.reference("stockitem", item.id)
     detail["instance"] = serializers.serialize("stockitem", item)
     return jsonify(stockitem=detail, success=f"Received {item}", barcode_data=raw,
-                   barcode_hash=barcode_hash(normalize(raw))), 201
+                   barcode_hash=barcode_hash(normalize(raw, scan_options().gs_substitute))), 201
 
 
 _ERRORS = {str(code): {"description": text, "content": {"application/json": {"schema": {"type": "object"}}}}

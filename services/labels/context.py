@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import selectinload
 
+from barcodes.internal import internal_code
 from extensions import db
 from models import Part, StockItem, StockLocation, SupplierPart
+from services.barcode_engine import scan_options
+from services.barcode_objects import MODELS
 
-MODELS = {"part": Part, "stockitem": StockItem, "stocklocation": StockLocation, "supplierpart": SupplierPart}
 TYPE_LABELS = {"part": "Part", "stockitem": "Stock item", "stocklocation": "Location",
                "supplierpart": "Supplier part"}
 # Every key exists for every type (empty when it does not apply), so one template fits several
@@ -53,10 +55,8 @@ def load_objects(object_type: str, ids: list[int]) -> list:
     return [found[i] for i in ids]
 
 
-def label_context(object_type: str, obj, prefix: str | None = None) -> dict[str, str]:
-    """The values a label template may use for one object (`prefix`: the barcode prefix, if known)."""
-    from barcodes.internal import internal_code
-
+def label_context(object_type: str, obj, prefix: str) -> dict[str, str]:
+    """The values a label template may use for one object (`prefix`: of its internal barcode)."""
     values = dict.fromkeys(FIELDS, "")
     values.update(object_type=object_type, type_label=TYPE_LABELS[object_type], id=str(obj.id),
                   code=internal_code(object_type, obj.id, prefix))
@@ -98,9 +98,7 @@ _FILLERS = {"part": _part, "stockitem": _stockitem, "stocklocation": _stocklocat
 
 def sample_context(object_type: str) -> dict[str, str]:
     """Made-up values for checking a template when no real object is at hand."""
-    from barcodes.internal import internal_code
-
     values = dict.fromkeys(FIELDS, "Sample")
     values.update(object_type=object_type, type_label=TYPE_LABELS[object_type], id="1",
-                  code=internal_code(object_type, 1), quantity="12.5", expiry="2030-01-31")
+                  code=internal_code(object_type, 1, scan_options().prefix), quantity="12.5", expiry="2030-01-31")
     return values

@@ -6,6 +6,7 @@ from typing import Callable, Iterator
 from extensions import db
 from models import OBJECT_TYPES, LabelTemplate
 from services import settings
+from services.barcode_engine import scan_options
 from services.labels.builtin import ensure_builtin
 from services.labels.context import MissingObjects, label_context, load_objects, sample_context
 from services.labels.layout import Box, layout
@@ -96,7 +97,7 @@ def _objects(object_type: str, ids: list[int]) -> list:
 def iter_boxes(template: LabelTemplate, object_type: str, objects: list) -> Iterator[list[Box]]:
     """The laid-out labels of the objects, one at a time."""
     # Settings are read once per batch: outside a request each read is a query.
-    show_text, prefix = settings.get("BARCODE_SHOW_TEXT"), settings.get("BARCODE_PREFIX")
+    show_text, prefix = settings.get("BARCODE_SHOW_TEXT"), scan_options().prefix
     for obj in objects:
         yield label_boxes(template, label_context(object_type, obj, prefix), show_text)
 

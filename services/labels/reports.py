@@ -5,18 +5,18 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from markupsafe import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from markupsafe import escape
 from sqlalchemy.orm import selectinload
 
-from services import settings
 from barcodes.internal import internal_code
 from extensions import db
 from models import StockItem, StockLocation
+from services.barcode_engine import scan_options
 from services.labels.context import MissingObjects, load_objects, number
 from services.labels.fonts import font_name
 from services.labels.pdf import draw_symbol
@@ -69,7 +69,7 @@ def _subtree(root_id: int) -> set[int]:
 
 
 def _rows(items: list[StockItem]) -> list[ReportRow]:
-    prefix = settings.get("BARCODE_PREFIX")
+    prefix = scan_options().prefix
     rows = [ReportRow(item.id, internal_code("stockitem", item.id, prefix), item.part.name, item.part.ipn or "",
                       item.location.path if item.location else "", number(item.quantity), item.part.units,
                       item.batch, item.serial or "") for item in items]

@@ -54,9 +54,9 @@ def fmt_quantity(quantity: Decimal | None) -> str:
 
 def resolve(raw: str) -> ScanResult:
     """Resolve scanned text through the barcode engine."""
-    from barcodes.resolver import resolve as engine_resolve
+    from services.barcode_engine import resolve_scan
 
-    return engine_resolve(raw, source=SCAN_SOURCE)
+    return resolve_scan(raw, source=SCAN_SOURCE)
 
 
 def pick(result: ScanResult, object_type: str) -> Match | None:

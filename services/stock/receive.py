@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from sqlalchemy import func
 
+from barcodes.links import LinkError
 from barcodes.result import ScanResult
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
+from services import barcode_linking
 from services.stock.common import StockError, fmt_quantity, log_scan, parse_quantity, pick, resolve, track
 from services.stock.move import scanned_location
 
@@ -41,15 +43,14 @@ class Draft:
 
 def linked_item(result: ScanResult) -> StockItem | None:
     """The stock item this barcode is linked to (a received bag), or None; StockError for other links."""
-    from barcodes.links import find
-
-    barcode = find(result.scan)
-    if barcode is None:
+    target = barcode_linking.target_of(result.scan)
+    if target is None:
         return None
-    if barcode.object_type != "stockitem":
-        raise StockError(f"This barcode is already linked to a {barcode.object_type} ({barcode.object_id}); "
+    object_type, object_id = target
+    if object_type != "stockitem":
+        raise StockError(f"This barcode is already linked to a {object_type} ({object_id}); "
                          "unlink it before receiving with it.")
-    return db.session.get(StockItem, barcode.object_id)
+    return db.session.get(StockItem, object_id)
 
 
 def inspect(raw: str) -> Draft:
@@ -120,11 +121,10 @@ def _location(part: Part, location_id: int | None, location_code: str) -> StockL
 
 
 def _link(result: ScanResult, item: StockItem, user_id: int | None) -> None:
-    """Link the label to the new item; a race with another receive of the same bag loses cleanly."""
-    from barcodes.links import LinkError, link
-
+    """Link the label to the new item in this transaction; a race with another receive of the same
+    bag loses cleanly."""
     try:
-        link(result.scan, "stockitem", item.id, user_id)
+        barcode_linking.add_link(result.scan, "stockitem", item.id, user_id=user_id)
     except LinkError as error:
         db.session.rollback()
         item_now = linked_item(result)

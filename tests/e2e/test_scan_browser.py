@@ -26,9 +26,10 @@ DIGIKEY_FIELDS = ["P311-10.0KCRCT-ND", "1PRC0603FR-0710KL", "K", "1K88021966", "
 def objects(live_server):
     """A part with a linked barcode and a DigiKey supplier part, and where their scans lead."""
     from barcodes.internal import internal_code
-    from barcodes.links import link
-    from barcodes.resolver import resolve
+    from barcodes.normalize import normalize
     from models import Company, Part, SupplierPart
+    from services.barcode_engine import resolve_scan
+    from services.barcode_linking import add_link
 
     application, _ = live_server
     with application.test_request_context():
@@ -40,12 +41,12 @@ def objects(live_server):
                                      mpn="RC0603FR-0710KL", manufacturer_name="Yageo")
         db.session.add(supplier_part)
         db.session.flush()
-        link(LINKED_DATA, "part", part.id)
+        add_link(normalize(LINKED_DATA), "part", part.id, user_id=None)
         db.session.commit()
         code = internal_code("part", part.id)
         digikey_label = "[)>\x1e06\x1d" + "\x1d".join(DIGIKEY_FIELDS) + "\x1e\x04"
-        made = {"part_code": code, "part_url": resolve(code).match.url,
-                "supplier_part_url": resolve(digikey_label).match.url}
+        made = {"part_code": code, "part_url": resolve_scan(code, source="dialog").match.url,
+                "supplier_part_url": resolve_scan(digikey_label, source="dialog").match.url}
         db.session.remove()
     assert made["supplier_part_url"] != made["part_url"]
     return made
@@ -231,9 +232,9 @@ def test_no_match_shows_the_data_as_text(page, live_server):
 
 def _label(text: str, symbology: str, size: int) -> Image.Image:
     """The engine's rendering of a label, scaled up with sharp edges."""
-    from barcodes.render import render
+    from barcodes.render import draw_barcode
 
-    png = render(text, symbology, "png")
+    png = draw_barcode(text, symbology, "png")
     image = Image.open(io.BytesIO(png)).convert("RGB")
     scale = max(1, size // max(image.size))
     return image.resize((image.width * scale, image.height * scale), Image.NEAREST)

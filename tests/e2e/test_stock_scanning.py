@@ -155,9 +155,9 @@ def _camera_video(text: str, path) -> None:
 
     from PIL import Image
 
-    from barcodes.render import render
+    from barcodes.render import draw_barcode
 
-    label = Image.open(io.BytesIO(render(text, "qr", "png"))).convert("RGB")
+    label = Image.open(io.BytesIO(draw_barcode(text, "qr", "png"))).convert("RGB")
     label = label.resize((label.width * max(1, 300 // label.width), label.height * max(1, 300 // label.height)),
                          Image.NEAREST)
     scene = Image.new("RGB", (1280, 720), (120, 114, 106))

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 
 from services import settings
 from blueprints.admin.plugins import moved
+from services.barcode_engine import plugin_infos, scan_options
 
 
 @dataclass
 class FakePlugin:
-    """What registry.all() yields for each plugin."""
+    """What registry.all(disabled, order) yields for each plugin."""
 
     name: str
     description: str
@@ -18,17 +19,16 @@ class FakePlugin:
 
 
 class FakeRegistry:
-    """A stand-in honouring the engine's contract: all() in order, reading the two settings."""
+    """A stand-in honouring the engine's contract: all(disabled, order) in order."""
 
     def __init__(self, names):
         self.names = list(names)
 
-    def all(self):
-        """Every plugin, ordered by BARCODE_PLUGIN_ORDER, switched by BARCODE_PLUGINS_DISABLED."""
-        order = [n for n in settings.get("BARCODE_PLUGIN_ORDER") if n in self.names]
-        order += [n for n in self.names if n not in order]
-        disabled = set(settings.get("BARCODE_PLUGINS_DISABLED"))
-        return [FakePlugin(n, f"The {n} plugin <b>", n not in disabled, i) for i, n in enumerate(order)]
+    def all(self, disabled, order):
+        """Every plugin, ordered by `order`, switched off by `disabled` (the page passes the settings)."""
+        ranked = [n for n in order if n in self.names]
+        ranked += [n for n in self.names if n not in ranked]
+        return [FakePlugin(n, f"The {n} plugin <b>", n not in disabled, i) for i, n in enumerate(ranked)]
 
 
 def _install(app):
@@ -60,7 +60,7 @@ def test_switch_a_plugin_off_and_on(app, admin_client):
     response = admin_client.post("/admin/plugins/gs1/toggle")
     assert response.status_code == 303
     assert settings.get("BARCODE_PLUGINS_DISABLED") == ["gs1"]
-    assert [p.enabled for p in app.extensions["barcode_registry"].all()] == [True, True, False, True]
+    assert [p.enabled for p in plugin_infos(app.extensions["barcode_registry"])] == [True, True, False, True]
     assert "Switch on gs1" in admin_client.get("/admin/plugins").get_data(as_text=True)
     admin_client.post("/admin/plugins/gs1/toggle")
     assert settings.get("BARCODE_PLUGINS_DISABLED") == []
@@ -97,12 +97,13 @@ def test_env_locked_order_is_refused(app, admin_client, monkeypatch):
 
 def test_the_engines_own_registry_follows_the_page(app, admin_client):
     registry = app.extensions["barcode_registry"]
-    names = [p.name for p in registry.all()]
+    names = [p.name for p in plugin_infos(registry)]
     assert len(names) >= 2
     html = admin_client.get("/admin/plugins").get_data(as_text=True)
     assert _names_on_page(html) == names
     admin_client.post(f"/admin/plugins/{names[1]}/move", data={"direction": "up"})
     admin_client.post(f"/admin/plugins/{names[0]}/toggle")
     with app.test_request_context():
-        assert [p.name for p in registry.all()][:2] == [names[1], names[0]]
-        assert names[0] not in [p.name for p in registry.active()]
+        options = scan_options()
+        assert [p.name for p in plugin_infos(registry)][:2] == [names[1], names[0]]
+        assert names[0] not in [p.name for p in registry.active(options.plugins_disabled, options.plugin_order)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from barcodes.internal import internal_code
-from barcodes.render import render
+from barcodes.render import draw_barcode
 from extensions import db
 from models import Part
 
@@ -49,7 +49,7 @@ def test_parse_prints_fields(runner):
 
 def test_decode_files_and_report_unreadable_ones(runner, tmp_path):
     good, bad = tmp_path / "good.png", tmp_path / "bad.png"
-    good.write_bytes(render("A\x1dB", "datamatrix", "png"))
+    good.write_bytes(draw_barcode("A\x1dB", "datamatrix", "png"))
     bad.write_bytes(b"not an image")
     result = runner.invoke(args=["barcode", "decode", str(good), str(bad), str(tmp_path / "missing.png")])
     assert result.exit_code == 1

@@ -13,9 +13,9 @@ from PIL import Image
 
 from barcodes.decode import decode
 from barcodes.internal import internal_code
-from barcodes.resolver import resolve
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
+from services.barcode_engine import resolve_scan
 from services.labels import printing
 
 PT_PER_MM = 72 / 25.4
@@ -108,7 +108,7 @@ def test_every_builtin_label_decodes_at_300_dpi_and_resolves(app, inventory, tmp
             code = internal_code(object_type, object_id)
             texts = {found.text for found in decode(png_bytes(image))}
             assert texts == {code}, (template.name, object_type, object_id, texts)
-            match = resolve(code).match
+            match = resolve_scan(code, source="dialog").match
             assert (match.object_type, match.object_id) == (object_type, object_id), template.name
 
 

@@ -28,9 +28,9 @@ def _code(part) -> str:
 
 def _label_png(text: str, symbology: str = "qr") -> bytes:
     """A rendered label as PNG bytes, as the engine prints it."""
-    from barcodes.render import render
+    from barcodes.render import draw_barcode
 
-    image = render(text, symbology, "png")
+    image = draw_barcode(text, symbology, "png")
     return image if isinstance(image, bytes) else image.encode()
 
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from barcodes.links import find
 from barcodes.normalize import normalize
 from extensions import db
 from models import Company, Part, ScanLog, StockItem, StockTracking, SupplierPart
+from services.barcode_linking import target_of
 from tests.integration.test_stock_data import DIGIKEY, MOUSER, code, make_store
 
 
@@ -36,7 +36,7 @@ def test_receiving_makes_the_item_links_the_label_and_warns_the_second_time(oper
     assert response.status_code == 200 and "Received" in response.get_data(as_text=True)
     [item] = _items_of(shop.lm358.id)
     assert (item.quantity, item.location_id, item.part_id, item.batch) == (Decimal(10), shop.bin_1.id, shop.opamp.id, "L1")
-    assert find(normalize(DIGIKEY)).object_id == item.id
+    assert target_of(normalize(DIGIKEY)) == ("stockitem", item.id)
     entry = db.session.execute(db.select(StockTracking).filter_by(stock_item_id=item.id)).scalar_one()
     assert (entry.action, entry.to_location_id, entry.quantity_after) == ("received", shop.bin_1.id, Decimal(10))
     assert db.session.get(ScanLog, entry.scan_log_id).action == "receive"
@@ -64,7 +64,7 @@ def test_receive_refuses_bad_input_and_writes_nothing(operator_client, shop, for
     response = operator_client.post("/stock/receive", data={"barcode": DIGIKEY, **form})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert _items_of(shop.lm358.id) == []
-    assert find(normalize(DIGIKEY)) is None
+    assert target_of(normalize(DIGIKEY)) is None
 
 
 def test_a_location_label_in_the_location_field_must_be_a_location(operator_client, shop):

@@ -179,11 +179,11 @@ def test_camera_frames_stage_a_label_once_and_refuse_non_images(operator_client,
 
     from PIL import Image
 
-    from barcodes.render import render
+    from barcodes.render import draw_barcode
 
     session_id = _start(operator_client, shop.shelf_b)
     url = f"/stock/sessions/{session_id}/scan-image"
-    label = render(code(shop.items[0]), "qr", "png", size=8)
+    label = draw_barcode(code(shop.items[0]), "qr", "png", size=8)
     blank = io.BytesIO()
     Image.new("RGB", (320, 240), "white").save(blank, "PNG")
 

@@ -8,7 +8,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from services import settings
 from barcodes.internal import ALPHABET, internal_code, is_valid, parse_internal, parse_inventree
-from models import OBJECT_TYPES
+from barcodes.objects import OBJECT_TYPES
+from services.barcode_engine import scan_options
 
 types = st.sampled_from(OBJECT_TYPES)
 ids = st.integers(min_value=1, max_value=2**63 - 1)
@@ -21,12 +22,14 @@ def test_code_format_is_prefix_type_id_check():
     assert re.fullmatch(r"[A-Z0-9]+", internal_code("supplierpart", 2**63 - 1, "ABCD"))
 
 
-def test_prefix_comes_from_settings(app):
+def test_the_prefix_is_passed_in_and_the_service_reads_the_admins(app):
     settings.set_value("BARCODE_PREFIX", "WS")
-    code = internal_code("part", 5)
+    prefix = scan_options().prefix
+    code = internal_code("part", 5, prefix)
     assert code.startswith("WSP5")
-    assert parse_internal(code) == ("part", 5)
-    assert parse_internal(internal_code("part", 5, "SS")) is None
+    assert parse_internal(code, prefix) == ("part", 5)
+    assert parse_internal(internal_code("part", 5, "SS"), prefix) is None
+    assert parse_internal(code) is None and internal_code("part", 5).startswith("SSP5")  # the engine reads no settings
 
 
 @pytest.mark.parametrize("bad", [0, -1, True, 2**63, "12", 1.0])

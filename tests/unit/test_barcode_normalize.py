@@ -6,6 +6,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from services import settings
 from barcodes.normalize import MAX_LENGTH, ScanInputError, normalize
+from services.barcode_engine import scan_options
 
 
 @pytest.mark.parametrize("raw, text, aim, symbology", [
@@ -33,10 +34,11 @@ def test_record_separator_and_eot_pictures_become_bytes():
     assert normalize("[)><RS>06{GS}PX<RS><EOT>").text == "[)>\x1e06\x1dPX\x1e"
 
 
-def test_the_admins_substitute_is_read_from_settings(app):
-    settings.set_value("BARCODE_GS_SUBSTITUTE", "~")
-    assert normalize("10LOT~21SN").text == "10LOT\x1d21SN"
+def test_the_substitute_is_passed_in_and_the_service_reads_the_admins(app):
     assert normalize("10LOT|21SN", gs_substitute="|").text == "10LOT\x1d21SN"
+    settings.set_value("BARCODE_GS_SUBSTITUTE", "~")
+    assert normalize("10LOT~21SN").text == "10LOT~21SN"  # the engine reads no settings
+    assert normalize("10LOT~21SN", scan_options().gs_substitute).text == "10LOT\x1d21SN"
 
 
 def test_bytes_are_kept_raw_and_invalid_utf8_is_replaced():

@@ -10,7 +10,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from PIL import Image, ImageDraw
 
 from barcodes.decode import decode
-from barcodes.render import RenderError, render
+from barcodes.render import RenderError, draw_barcode
 
 SVG = "{http://www.w3.org/2000/svg}"
 SUPPLIER = "[)>\x1e06\x1dP296-LM358BIDDFRCT-ND\x1d1PLM358BIDDFR\x1dQ10\x1e\x04"
@@ -48,28 +48,28 @@ def _png_bytes(image: Image.Image) -> bytes:
 
 @pytest.mark.parametrize("symbology, data", CASES)
 def test_png_round_trip(symbology, data):
-    png = render(data, symbology, "png")
+    png = draw_barcode(data, symbology, "png")
     assert png.startswith(b"\x89PNG")
     assert [d.text for d in decode(png)] == [data]
 
 
 @pytest.mark.parametrize("symbology, data", CASES)
 def test_svg_round_trip(symbology, data):
-    svg = render(data, symbology, "svg")
+    svg = draw_barcode(data, symbology, "svg")
     assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
     assert [d.text for d in decode(_png_bytes(rasterise(svg)))] == [data]
 
 
 def test_linear_codes_carry_human_readable_text():
-    svg = render("SSP12E", "code128", "svg").decode()
+    svg = draw_barcode("SSP12E", "code128", "svg").decode()
     assert ">SSP12E</text>" in svg
-    assert "</text>" not in render("SSP12E", "code128", "svg", text="").decode()
-    assert "␝" in render("A\x1dB", "code128", "svg").decode()  # separators shown as pictures
-    assert ">5901234123457</text>" in render("590123412345", "ean13", "svg").decode().replace("\n", "")
+    assert "</text>" not in draw_barcode("SSP12E", "code128", "svg", text="").decode()
+    assert "␝" in draw_barcode("A\x1dB", "code128", "svg").decode()  # separators shown as pictures
+    assert ">5901234123457</text>" in draw_barcode("590123412345", "ean13", "svg").decode().replace("\n", "")
 
 
 def test_module_size_scales_the_png():
-    small, large = (Image.open(io.BytesIO(render("X", "qr", "png", size=s))) for s in (2, 8))
+    small, large = (Image.open(io.BytesIO(draw_barcode("X", "qr", "png", size=s))) for s in (2, 8))
     assert large.size[0] == 4 * small.size[0]
 
 
@@ -80,13 +80,13 @@ def test_module_size_scales_the_png():
 ])
 def test_bad_requests_raise_a_readable_render_error(data, symbology, fmt, message):
     with pytest.raises(RenderError, match=message):
-        render(data, symbology, fmt)
+        draw_barcode(data, symbology, fmt)
 
 
 @pytest.mark.parametrize("data", ["99", "9912", "991234", "12\x1d99", "A99"])
 def test_code128_keeps_a_leading_99(data):
     """python-barcode drops a leading "99" pair in set C (it mistakes it for a set switch)."""
-    assert [d.text for d in decode(render(data, "code128", "png"))] == [data]
+    assert [d.text for d in decode(draw_barcode(data, "code128", "png"))] == [data]
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -94,7 +94,7 @@ def test_code128_keeps_a_leading_99(data):
        st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("\x1d\x1e"),
                min_size=1, max_size=60))
 def test_any_ascii_with_separators_round_trips(symbology, data):
-    assert [d.text for d in decode(render(data, symbology, "png"))] == [data]
+    assert [d.text for d in decode(draw_barcode(data, symbology, "png"))] == [data]
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -102,4 +102,4 @@ def test_any_ascii_with_separators_round_trips(symbology, data):
        st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\x1d\x1e"),
                min_size=1, max_size=40))
 def test_any_unicode_text_round_trips_in_2d_codes(symbology, data):
-    assert [d.text for d in decode(render(data, symbology, "png"))] == [data]
+    assert [d.text for d in decode(draw_barcode(data, symbology, "png"))] == [data]

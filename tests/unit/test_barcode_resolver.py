@@ -1,4 +1,5 @@
-"""The resolver end to end on a real migrated database: every plugin path, ordering, failures."""
+"""The resolver end to end on a real migrated database (the app's SQL catalog and settings): every
+plugin path, ordering, failures. The engine alone, with a catalog in memory: test_barcode_engine.py."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,14 +7,16 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings as settings_h, strategies as st
 
-from services import settings
-from barcodes import links
 from barcodes.internal import internal_code
+from barcodes.options import ScanOptions
 from barcodes.registry import Registry, build_registry
-from barcodes.resolver import NO_MATCH, resolve
+from barcodes.resolver import NO_MATCH, resolve as engine_resolve
 from barcodes.result import Match, PluginResult
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
+from services import barcode_linking, settings
+from services.barcode_catalog import SqlCatalog
+from services.barcode_engine import plugin_infos, resolve_scan
 
 DIGIKEY = ("[)>\x1e06\x1dP296-LM358BIDDFRCT-ND\x1d1PLM358BIDDFR\x1dK\x1d1K72991337\x1d10K85781337"
            "\x1d11K1\x1d4LPH\x1dQ10\x1d11ZPICK\x1e\x04")
@@ -21,6 +24,16 @@ MOUSER = "[)>\x1e06\x1dKP0-1337\x1d14K011\x1d1PMC34063ADR\x1dQ3\x1d11K073121337\
 LCSC = "{pbn:PICK2009291337,on:SO2009291337,pc:C312270,pm:ST-1-102-A01-T000-RS,qty:2,mc:,cc:1,pdi:34421807}"
 TME = ("QTY:1 PN:WBP-302 PO:19361337/1 CPO:PO-2023-06-08-001337 MFR:WISHERENTERPRISE MPN:WBP-302 RoHS "
        "https://www.tme.eu/details/WBP-302")
+
+
+def resolve(raw):
+    """Resolve as the app does: its registry and catalog, the settings read for this scan."""
+    return resolve_scan(raw, source="dialog")
+
+
+def link(raw: str, object_type: str, object_id: int) -> None:
+    """Link a barcode (the service commits)."""
+    assert barcode_linking.link(raw, object_type, object_id, user_id=None, source="dialog").error == ""
 
 
 @pytest.fixture
@@ -92,8 +105,7 @@ def test_gs1_gtin_resolves_to_the_part(stock):
 
 
 def test_linked_barcode_and_supplier_part_both_match_in_plugin_order(stock):
-    links.link(DIGIKEY, "stockitem", stock["item"].id)
-    db.session.commit()
+    link(DIGIKEY, "stockitem", stock["item"].id)
     result = resolve(DIGIKEY)
     assert [m.object_type for m in result.matches] == ["stockitem", "supplierpart"]
     assert result.plugin == "linked"
@@ -108,14 +120,14 @@ def test_no_match_keeps_the_parsed_fields(stock):
 
 
 def test_disabled_and_reordered_plugins_apply_without_restart(app, stock):
-    links.link(DIGIKEY, "stockitem", stock["item"].id)
+    link(DIGIKEY, "stockitem", stock["item"].id)
     settings.set_value("BARCODE_PLUGIN_ORDER", ["supplier"])
     db.session.commit()
     assert [m.object_type for m in resolve(DIGIKEY).matches] == ["supplierpart", "stockitem"]
     settings.set_value("BARCODE_PLUGINS_DISABLED", ["supplier"])
     db.session.commit()
     assert [m.object_type for m in resolve(DIGIKEY).matches] == ["stockitem"]
-    info = {p.name: p for p in app.extensions["barcode_registry"].all()}
+    info = {p.name: p for p in plugin_infos(app.extensions["barcode_registry"])}
     assert info["supplier"].enabled is False and info["supplier"].position == 1
 
 
@@ -139,16 +151,34 @@ class Fixed:
 
 def test_a_plugin_that_raises_is_logged_and_skipped(app, caplog):
     match = Match("part", 1, "Fake", "/parts/1")
-    registry = Registry([Exploding(), Fixed("fixed", match), Fixed("again", match)], disabled=[], order=[])
-    result = resolve("anything", registry=registry)
+    registry = Registry([Exploding(), Fixed("fixed", match), Fixed("again", match)])
+    result = engine_resolve("anything", registry=registry, options=ScanOptions())
     assert result.status == "match" and result.matches == [match] and result.plugin == "fixed"
     assert "exploding" in caplog.text
 
 
+class BadQuery:
+    """A third-party plugin whose query fails (on PostgreSQL that aborts the transaction)."""
+
+    name = "bad_query"
+    description = "runs a broken query"
+
+    def scan(self, scan):
+        db.session.execute(db.text("SELECT no_such_column FROM part"))
+
+
+def test_a_failing_plugin_query_is_undone_alone_and_later_plugins_still_read(stock):
+    registry = build_registry(SqlCatalog(), extra_plugins=[BadQuery()])
+    code = internal_code("part", stock["opamp"].id)
+    result = engine_resolve(code, registry=registry, options=ScanOptions(plugin_order=("bad_query",)))
+    assert result.status == "match" and result.plugin == "internal"
+    db.session.commit()  # the caller's transaction is still usable
+
+
 def test_entry_point_and_extra_plugins_join_the_registry(app):
-    registry = build_registry(app, extra_plugins=[Fixed("fake", Match("part", 2, "Two", "/parts/2"))])
+    registry = build_registry(SqlCatalog(), extra_plugins=[Fixed("fake", Match("part", 2, "Two", "/parts/2"))])
     assert registry.names()[-1] == "fake"
-    assert [p.builtin for p in registry.all()] == [True, True, True, True, False]
+    assert [p.builtin for p in registry.all((), ())] == [True, True, True, True, False]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\r\n", "x" * 4097])
@@ -193,8 +223,7 @@ def test_every_plugin_path_uses_indexes_never_a_table_scan(app, stock, path):
     """Capture every SELECT a resolve runs and ask the database for its plan: no scan of a big table."""
     from sqlalchemy import event
 
-    links.link("EXT-LINKED-1", "part", stock["opamp"].id)
-    db.session.commit()
+    link("EXT-LINKED-1", "part", stock["opamp"].id)
     data = {
         "internal": internal_code("part", stock["opamp"].id), "inventree": "INV-SL%d" % stock["shelf"].id,
         "linked": "EXT-LINKED-1", "supplier": DIGIKEY, "gs1": "5901234123457", "none": "NOTHING-HERE",
@@ -233,16 +262,26 @@ def test_entry_point_plugins_are_loaded_and_broken_ones_skipped(app, tmp_path, m
         "    def scan(self, scan):\n"
         "        if scan.text.startswith('ACME-'):\n"
         "            return PluginResult(matches=[Match('part', 1, 'Acme', '/parts/1')], format='acme')\n"
+        "        return None\n"
+        "class AcmeWithCatalog:\n"
+        "    name = 'acme_with_catalog'\n"
+        "    description = 'ACME labels, looked up in the catalog'\n"
+        "    def __init__(self, catalog):\n"
+        "        self.catalog = catalog\n"
+        "    def scan(self, scan):\n"
         "        return None\n")
     dist = tmp_path / "acme_shelfscan-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-shelfscan\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text(
-        "[shelfscan.barcode_plugins]\nacme = acme_shelfscan:AcmePlugin\nbroken = acme_shelfscan:Missing\n")
+        "[shelfscan.barcode_plugins]\nacme = acme_shelfscan:AcmePlugin\nbroken = acme_shelfscan:Missing\n"
+        "acme_with_catalog = acme_shelfscan:AcmeWithCatalog\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    registry = build_registry(app)
+    catalog = SqlCatalog()
+    registry = build_registry(catalog)
     sys.modules.pop("acme_shelfscan", None)
     assert "acme" in registry.names() and "broken" in caplog.text
-    result = resolve("ACME-7", registry=registry)
+    assert registry.get("acme_with_catalog").catalog is catalog  # a constructor that asks for it gets it
+    result = engine_resolve("ACME-7", registry=registry, options=ScanOptions())
     assert result.plugin == "acme" and result.match.title == "Acme"
