@@ -74,7 +74,7 @@ class _Decoder:
     def __init__(self, memory_mb: int):
         ours, theirs = socket.socketpair()
         env = {key: value for key, value in os.environ.items() if key in ("PATH", "LANG", "LC_ALL", "TZ")}
-        env["PYTHONPATH"] = str(ROOT)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "barcodes.decode_worker", str(theirs.fileno()), str(memory_mb)],

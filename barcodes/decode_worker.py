@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import resource
 import signal
 import socket
@@ -92,7 +93,15 @@ def _limit_cpu(seconds: float) -> None:
     used = resource.getrusage(resource.RUSAGE_SELF)
     soft = int(used.ru_utime + used.ru_stime + seconds) + 1
     hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    _set_limit(resource.RLIMIT_CPU, soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
+
+
+def _set_limit(which: int, soft: int, hard: int) -> None:
+    """Set a resource limit where the system allows it (Linux does; the pool's deadline holds anyway)."""
+    try:
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError) as error:
+        print(f"decoder {os.getpid()}: cannot set resource limit {which}: {error}", file=sys.stderr)
 
 
 def run_job(header: bytes, data: bytes) -> bytes:
@@ -117,7 +126,7 @@ def serve(sock: socket.socket, memory_mb: int) -> None:
     """Answer jobs until the socket closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server; we follow when it closes the socket
     limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _set_limit(resource.RLIMIT_AS, limit, limit)
     _preload()
     sock.sendall(READY)
     while True:
