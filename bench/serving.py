@@ -87,13 +87,7 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """Process ids of the gunicorn workers (children of the master)."""
-        if self.process is None:
-            return []
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in children.read_text().split()]
-        except OSError:
-            return []
+        return [] if self.process is None else child_pids(self.process.pid)
 
     def stop(self) -> None:
         """Stop gunicorn gracefully (SIGTERM to the master), killing it if it hangs."""
@@ -114,6 +108,22 @@ class Server:
         except ProcessLookupError:
             pass
         self.process.wait(timeout=30)
+
+
+def child_pids(pid: int) -> list[int]:
+    """Process ids of a process's children ([] once it is gone)."""
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def is_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def rss_kib(pid: int) -> int:
@@ -157,6 +167,18 @@ async def fetch(port: int, method: str, path: str, headers: dict[str, str] | Non
         # Keep every Set-Cookie; the others are single-valued here.
         parsed[key] = f"{parsed[key]}\n{value.strip()}" if key in parsed else value.strip()
     return Answer(int(status_line.split()[1]), parsed, payload, time.perf_counter() - started)
+
+
+def multipart(fields: dict[str, str], file_field: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body with text fields and one file, and its Content-Type."""
+    import secrets
+
+    boundary = "shelfscan" + secrets.token_hex(8)
+    head = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                   for name, value in fields.items())
+    head += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\n"
+             "Content-Type: application/octet-stream\r\n\r\n")
+    return head.encode() + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def cookies_from(answer: Answer, jar: dict[str, str]) -> dict[str, str]:
