@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -29,8 +28,8 @@ HEADER_TIMEOUT_S = 10
 # The gunicorn config `make run` used before issue 15, kept here so the bench can still compare with it.
 GUNICORN_CONF = '''
 import os
-bind = "127.0.0.1:" + os.environ["PORT"]
-workers = int(os.environ["WEB_CONCURRENCY"])
+bind = "127.0.0.1:" + os.environ.get("PORT", "5000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = os.environ.get("BENCH_WORKER_CLASS", "sync")
 threads = int(os.environ.get("BENCH_THREADS", "1"))
 worker_connections = 1000
@@ -173,7 +172,3 @@ def rss_mib(process: subprocess.Popen) -> float:
         except OSError:
             continue
     return total / 1024
-
-
-if __name__ == "__main__":
-    sys.exit("bench/servers.py is a helper; run bench/server_load.py")

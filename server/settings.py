@@ -22,7 +22,8 @@ def threads(environ: dict[str, str] = os.environ) -> int:
 
 
 def granian_options(environ: dict[str, str] = os.environ) -> dict:
-    """Keyword arguments for granian.Granian, from HOST, PORT, WEB_CONCURRENCY, HTTPS and TLS_CERT/TLS_KEY."""
+    """Keyword arguments for granian.Granian, from HOST, PORT, WEB_CONCURRENCY, HTTPS, PROXY_HOPS and
+    TLS_CERT/TLS_KEY."""
     from granian.constants import HTTPModes, Interfaces, SSLProtocols
     from granian.http import HTTP1Settings
 
@@ -42,7 +43,9 @@ def granian_options(environ: dict[str, str] = os.environ) -> dict:
         "respawn_failed_workers": True,
         "workers_kill_timeout": WORKERS_KILL_TIMEOUT_S,
     }
-    if _flag(environ.get("HTTPS")):
+    # Behind a reverse proxy (PROXY_HOPS) the proxy speaks TLS to the clients and plain HTTP to us;
+    # HTTPS=1 then only marks the cookies Secure (config.py).
+    if _flag(environ.get("HTTPS")) and int(environ.get("PROXY_HOPS") or 0) == 0:
         options.update(ssl_protocol_min=SSLProtocols.tls12)  # still admits the older phones a shop floor keeps
         options["ssl_cert"], options["ssl_key"] = certificate(environ)
     return options
