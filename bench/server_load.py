@@ -105,37 +105,43 @@ def percentile(values: list, share: float) -> float:
 
 
 def latency_line(values: list) -> str:
-    """`p50 3.1 / p99 9.8 ms (150/150 answered)`"""
+    """`p50 3.1 / p99 9.8 ms (150/150)`, or `none answered (0/6)`"""
     answered = sum(v is not None for v in values)
+    if not answered:
+        return f"{'none answered':>28} ({answered}/{len(values)})"
     return f"p50 {percentile(values, 0.5):7.1f} / p99 {percentile(values, 0.99):7.1f} ms ({answered}/{len(values)})"
 
 
-def report(names: list[str], results: dict, args) -> None:
-    """Print the tables."""
-    print("\nlatency, one request at a time on a fresh connection (failed: no answer in "
-          f"{REQUEST_TIMEOUT_S:.0f} s)")
+def report_latency(names: list[str], results: dict) -> None:
+    """Idle against attacked, and whether the goal is met."""
+    print(f"\nlatency, one request at a time on a fresh connection (failed: no answer in {REQUEST_TIMEOUT_S:.0f} s); "
+          f"goal: attacked p99 within {GOAL_P99_DELTA_MS:.0f} ms of idle, none failed")
     for name in names:
-        row = results[name]
         for what in ("healthz", "scan"):
-            idle, hit = row["idle"][what], row["attacked"][what]
+            idle, hit = results[name]["idle"][what], results[name]["attacked"][what]
             delta = percentile(hit, 0.99) - percentile(idle, 0.99)
-            failed = sum(v is None for v in hit)
-            met = "met" if failed == 0 and delta <= GOAL_P99_DELTA_MS else "NOT met"
+            met = not any(v is None for v in hit) and delta <= GOAL_P99_DELTA_MS
+            shown = f"p99 {delta:+.0f} ms" if delta == delta else "p99 -"  # NaN when nothing was answered
             print(f"  {name:17} {what:8} idle {latency_line(idle)}   attacked {latency_line(hit)}   "
-                  f"p99 +{delta:.0f} ms: {met}")
-    print(f"\nAPI scan throughput, 16 {'connections, a new one per request' if args.fresh else 'keep-alive connections'}, "
-          f"{args.duration} s x {args.rounds} rounds, "
+                  f"{shown}: {'met' if met else 'NOT met'}")
+
+
+def report_throughput(names: list[str], results: dict, args) -> None:
+    """Requests/s against the last server named, and CPU per request."""
+    kind = "connections, a new one per request" if args.fresh else "keep-alive connections"
+    print(f"\nAPI scan throughput, 16 {kind}, {args.duration} s x {args.rounds} rounds, "
           f"{'wrk' if shutil.which('wrk') else 'asyncio client'}")
-    base = results[names[-1]]
+    rates = {name: sum(r["requests"] for r in results[name]["load"]) / (args.duration * args.rounds) for name in names}
     for name in names:
-        row = results[name]
-        requests = sum(r["requests"] for r in row["load"])
-        rps = requests / (args.duration * len(row["load"]))
-        cpu = 1000 * sum(r["cpu"] for r in row["load"]) / max(requests, 1)
-        base_rps = sum(r["requests"] for r in base["load"]) / (args.duration * len(base["load"]))
-        p99 = statistics.median(r["p99"] for r in row["load"])
-        print(f"  {name:17} {rps:7.0f} req/s ({rps / base_rps:4.0%} of {names[-1]})  p99 {p99:6.1f} ms  "
-              f"CPU {cpu:5.2f} ms/req  errors {', '.join(sorted({r['errors'] for r in row['load']}))}")
+        load = results[name]["load"]
+        cpu = 1000 * sum(r["cpu"] for r in load) / max(sum(r["requests"] for r in load), 1)
+        p99 = statistics.median(r["p99"] for r in load)
+        print(f"  {name:17} {rates[name]:7.0f} req/s ({rates[name] / rates[names[-1]]:4.0%} of {names[-1]})  "
+              f"p99 {p99:6.1f} ms  CPU {cpu:5.2f} ms/req  errors {', '.join(sorted({r['errors'] for r in load}))}")
+
+
+def report_slow(names: list[str], results: dict) -> None:
+    """How long each server held each kind of slow connection, and its memory."""
     print("\nslow connections during the attacked phase (last round), memory with them open")
     for name in names:
         row = results[name]
@@ -144,8 +150,44 @@ def report(names: list[str], results: dict, args) -> None:
             print(f"  {'':17}   {kind:18} {line}")
 
 
+def one_turn(process, port: int, row: dict, scan, counts: dict, args, workdir: Path) -> None:
+    """Idle latency, throughput, then latency under attack, for one server; adds to its row."""
+    for what, values in asyncio.run(sample(port, args.idle_seconds, scan)).items():
+        row["idle"][what] += values
+    row["load"].append(throughput(process, port, scan, args.duration, args.fresh, workdir))
+    taken, row["slow"], row["still_open"] = asyncio.run(attacked(port, args.attack_seconds, scan, counts))
+    row["wanted"], row["rss"] = sum(counts.values()), servers.rss_mib(process)
+    for what, values in taken.items():
+        row["attacked"][what] += values
+
+
+def run(names: list[str], counts: dict, args) -> dict:
+    """Start every server on one database, take turns, stop them; returns each server's row."""
+    workdir = Path(tempfile.mkdtemp(prefix="server_load_"))
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    codes = prepare_database(url)
+    scan = ({"Content-Type": "application/json", "Authorization": f"Token {codes['token']}"},
+            json.dumps({"barcode": codes["internal"]}).encode())
+    running: dict = {}
+    results = {name: {"idle": {"healthz": [], "scan": []}, "attacked": {"healthz": [], "scan": []}, "load": []}
+               for name in names}
+    try:
+        for name in names:
+            port = free_port()
+            running[name] = (servers.start(name, url, port, args.workers, workdir), port)
+        for round_number in range(args.rounds):
+            for name in names:
+                print(f"round {round_number + 1}: {name}", flush=True)
+                one_turn(*running[name], results[name], scan, counts, args, workdir)
+    finally:
+        for process, _port in running.values():
+            servers.stop(process)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
 def main() -> None:
-    """Start the servers, take turns, print."""
+    """Parse the options, run, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--servers", default=DEFAULT_SERVERS,
                         help=f"comma-separated, last is the baseline; 'all' = {','.join(servers.NAMES)}")
@@ -164,48 +206,22 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=100, help="idle keep-alive connections")
     args = parser.parse_args()
     names = list(servers.NAMES) if args.servers == "all" else args.servers.split(",")
-    for name in names:
-        if name not in servers.NAMES:
-            parser.error(f"unknown server {name!r}; choose from {', '.join(servers.NAMES)}")
+    unknown = [name for name in names if name not in servers.NAMES]
+    if unknown or min(args.rounds, args.duration) < 1:
+        parser.error(f"servers are {', '.join(servers.NAMES)}; --rounds and --duration at least 1")
     counts = {"half_open": args.half_open, "trickle_headers": args.trickle_headers,
               "trickle_bodies": args.trickle_bodies, "idle": args.idle}
     load_before = os.getloadavg()
-    workdir = Path(tempfile.mkdtemp(prefix="server_load_"))
-    url = f"sqlite:///{workdir / 'bench.db'}"
-    codes = prepare_database(url)
-    scan = ({"Content-Type": "application/json", "Authorization": f"Token {codes['token']}"},
-            json.dumps({"barcode": codes["internal"]}).encode())
-    running, results = {}, {}
-    try:
-        for name in names:
-            port = free_port()
-            running[name] = (servers.start(name, url, port, args.workers, workdir), port)
-            results[name] = {"idle": {"healthz": [], "scan": []}, "attacked": {"healthz": [], "scan": []},
-                             "load": []}
-        for round_number in range(args.rounds):
-            for name in names:
-                process, port = running[name]
-                row = results[name]
-                print(f"round {round_number + 1}: {name}", flush=True)
-                for what, values in asyncio.run(sample(port, args.idle_seconds, scan)).items():
-                    row["idle"][what] += values
-                row["load"].append(throughput(process, port, scan, args.duration, args.fresh, workdir))
-                taken, row["slow"], row["still_open"] = asyncio.run(attacked(port, args.attack_seconds, scan, counts))
-                row["wanted"], row["rss"] = sum(counts.values()), servers.rss_mib(process)
-                for what, values in taken.items():
-                    row["attacked"][what] += values
-    finally:
-        for process, _port in running.values():
-            servers.stop(process)
+    results = run(names, counts, args)
     processes = ", ".join(f"{name} {servers.worker_processes(name, args.workers)}" for name in names)
     print(f"\nworker processes: {processes}; threaded ones {servers.THREADS} threads each; SQLite, "
-          f"{os.cpu_count()} CPUs; attacked = {args.half_open} half-open + "
-          f"{args.trickle_headers} trickling headers + {args.trickle_bodies} trickling bodies + {args.idle} idle "
-          f"keep-alive connections")
-    print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
+          f"{os.cpu_count()} CPUs; attacked = {args.half_open} half-open + {args.trickle_headers} trickling "
+          f"headers + {args.trickle_bodies} trickling bodies + {args.idle} idle keep-alive connections")
+    print(f"load average before {' '.join(f'{x:.2f}' for x in load_before)}, "
           f"after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    report(names, results, args)
-    shutil.rmtree(workdir, ignore_errors=True)
+    report_latency(names, results)
+    report_throughput(names, results, args)
+    report_slow(names, results)
 
 
 if __name__ == "__main__":

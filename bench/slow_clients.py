@@ -39,12 +39,12 @@ class Kind:
     held: list[float] = field(default_factory=list)  # seconds the server kept each one it closed
 
     def summary(self) -> str:
-        """`opened 212, closed by the server 12 after median 10.0 s, open now 200`"""
+        """`opened 212, closed by the server 12 after median 10.0 s`"""
         closed = f"closed by the server {len(self.held)}"
         if self.held:
             closed += f" after median {statistics.median(self.held):.1f} s"
         failed = f", failed connects {self.failed}" if self.failed else ""
-        return f"opened {self.opened}, {closed}, open now {self.open}{failed}"
+        return f"opened {self.opened}, {closed}{failed}"
 
 
 class SlowClients:

@@ -183,7 +183,7 @@ def _content_length(headers: dict[bytes, bytes]) -> int | None:
 async def _send_refusal(send: Callable, refused: Refused) -> None:
     body = (refused.text + "\n").encode()
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-               *refused.headers]
+               (b"x-content-type-options", b"nosniff"), *refused.headers]
     await send({"type": "http.response.start", "status": refused.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import pytest
 from flask import Flask, Response, request, stream_with_context
@@ -25,6 +26,11 @@ def flask_app() -> Flask:
         return {"path": request.path, "args": request.args.to_dict(), "form": request.form.to_dict(),
                 "remote": request.remote_addr, "scheme": request.scheme, "cookies": request.cookies,
                 "agent": request.headers.get("User-Agent"), "length": request.content_length}
+
+    @app.get("/slow")
+    def slow():
+        time.sleep(float(request.args["seconds"]))  # as a decode waiting on its process pool would
+        return "done"
 
     @app.post("/upload")
     def upload():
@@ -191,3 +197,28 @@ def test_a_long_answer_streams_in_batches_with_its_request_context(app_bridge):
     lines = data.decode().splitlines()
     assert len(lines) == rows * 1000 and lines[-1] == f"L {rows - 1:06d}"
     assert pieces >= len(data) // bridge.BATCH
+
+
+def test_a_request_that_waits_two_seconds_holds_only_its_thread(app_bridge):
+    """A decode may block its thread for up to ~2 s; a scan meanwhile is answered at once."""
+    finished: dict[str, float] = {}
+
+    async def one(name, scope):
+        async def receive():
+            await asyncio.sleep(3600)
+
+        async def send(message):
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                finished[name] = time.monotonic()
+        await app_bridge(scope, receive, send)
+
+    async def both():
+        started = time.monotonic()
+        slow = asyncio.create_task(one("slow", http_scope("/slow", query=b"seconds=2")))
+        await asyncio.sleep(0.2)  # the slow one holds a thread by now
+        await one("fast", http_scope("/echo/x"))
+        await slow
+        return started
+
+    started = asyncio.run(both())
+    assert finished["fast"] - started < 1.0 < finished["slow"] - started
