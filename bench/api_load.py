@@ -1,15 +1,16 @@
 """API scan throughput against a bare Flask JSON endpoint under the same gunicorn settings.
 
-Starts the app under gunicorn (2 sync workers, the settings `make run` used before issue 15, kept
-in bench/servers.py; bench/server_load.py compares them with today's server) on a fresh SQLite
-database with a small inventory, a linked barcode and an API token; starts a bare Flask app
-answering a JSON POST under the very same gunicorn command; then loads each from a second process
-(wrk when installed, else a small asyncio client) with 16 connections for 15 s per scenario:
-internal-code scans, linked-code scans and no-match scans against the app, and the bare endpoint.
-Every app scan is a real scan: token lookup, resolve, scan-log row, commit. Prints requests/s, p50/p99 and the ratio to
-the bare endpoint (goal: >= 40% of its throughput, p99 < 15 ms), and the servers' CPU time per
-request. A third server, the floor (FLOOR_APP), does an internal-code scan's database work with raw
-sqlite3 and nothing else: what this machine allows any release, shown beside the app for reference.
+Starts the app under gunicorn (2 sync workers, the settings `make run` used before issue 15, kept in
+bench/servers.py; bench/server_load.py compares them with today's server) on a fresh SQLite database
+with a small inventory, a linked barcode and an API token; starts a bare Flask app answering a JSON
+POST under the very same gunicorn command; then loads each from a second process (wrk when
+installed, else a small asyncio client) with 16 connections for 15 s per scenario: internal-code
+scans, linked-code scans and no-match scans against the app, and the bare endpoint. Every app scan
+is a real scan: token lookup, resolve, scan-log row, commit. Prints requests/s, p50/p99 and the
+ratio to the bare endpoint (goal: >= 40% of its throughput, p99 < 15 ms), and the servers' CPU time
+per request. A third server, the floor (FLOOR_APP), does an internal-code scan's database work with
+raw sqlite3 and nothing else: what this machine allows any release, shown beside the app for
+reference.
 
 A shared machine's speed drifts by a third within minutes, which would skew a ratio between
 scenarios measured one after the other; so each scenario's time is split into rounds taken in
