@@ -1,4 +1,4 @@
-"""The WSGI servers bench/server_load.py compares, each started on the app the way it would serve it.
+"""The web servers bench/server_load.py compares, each started on the app the way it would serve it.
 
 Every candidate gets what `make run` gives the app: per worker process, WAL checkpoints on a thread
 of their own (database/checkpoints.py `enable()` before the app opens a connection) and `gc.freeze()`
@@ -21,9 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.serving import ROOT, VENV_BIN, app_env
-
-THREADS = 8
-HEADER_TIMEOUT_S = 10
+from server.settings import DEFAULT_THREADS as THREADS, HEADER_TIMEOUT_S  # the chosen server's, for the others too
 
 # The gunicorn config `make run` used before issue 15, kept here so the bench can still compare with it.
 GUNICORN_CONF = '''
