@@ -21,12 +21,24 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000"
+# The one script that may compile WebAssembly: the camera's on-device decoder, a dedicated worker, which
+# takes the CSP of its own response. 'wasm-unsafe-eval' allows WebAssembly compilation only (not eval);
+# pages keep plain script-src 'self', so nothing they load can compile code.
+WASM_WORKERS = {"js/decode-worker.js"}
+CSP_WASM_WORKER = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 
 
 def _headers(response):
-    """Add CSP, nosniff, referrer and permissions policies; HSTS only on HTTPS."""
+    """Add CSP, nosniff, referrer and permissions policies, no-store on data; HSTS only on HTTPS."""
+    if request.endpoint == "static" and (request.view_args or {}).get("filename") in WASM_WORKERS:
+        response.headers.setdefault("Content-Security-Policy", CSP_WASM_WORKER)
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    # Pages, fragments and downloads hold data: no browser or proxy may store them (a shared phone's
+    # Back button after sign-out shows nothing). Static files, and answers that chose their own caching
+    # (barcode images, the scan chart), keep theirs; send_file's default "no-cache" would allow storing.
+    if request.endpoint != "static" and response.headers.get("Cache-Control", "no-cache") == "no-cache":
+        response.headers["Cache-Control"] = "no-store"
     # HSTS over plain HTTP is ignored by browsers and would be a lie; send it only under HTTPS.
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
