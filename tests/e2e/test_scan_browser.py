@@ -4,16 +4,16 @@ Timings are printed (run with -s to see them), never asserted.
 """
 from __future__ import annotations
 
-import io
 import statistics
 import time
 
 import pytest
-from PIL import Image, ImageFilter
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from extensions import db
 from tests.e2e.conftest import launch, sign_in
+from tests.e2e.fake_camera import camera_args, camera_video, label
+from tests.e2e.fake_camera import photo as desk_photo
 
 # A US scanner's text and what a German (QWERTZ) host types for each of its keys.
 LINKED_DATA = "Shelf-yz/Zy@7"
@@ -46,6 +46,7 @@ def objects(live_server):
         code = internal_code("part", part.id)
         digikey_label = "[)>\x1e06\x1d" + "\x1d".join(DIGIKEY_FIELDS) + "\x1e\x04"
         made = {"part_code": code, "part_url": resolve_scan(code, source="dialog").match.url,
+                "digikey_label": digikey_label,
                 "supplier_part_url": resolve_scan(digikey_label, source="dialog").match.url}
         db.session.remove()
     assert made["supplier_part_url"] != made["part_url"]
@@ -230,36 +231,11 @@ def test_no_match_shows_the_data_as_text(page, live_server):
     assert page.evaluate("window.pwned") is None
 
 
-def _label(text: str, symbology: str, size: int) -> Image.Image:
-    """The engine's rendering of a label, scaled up with sharp edges."""
-    from barcodes.render import draw_barcode
-
-    png = draw_barcode(text, symbology, "png")
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    scale = max(1, size // max(image.size))
-    return image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-
-
-def _photo(label: Image.Image, width: int, height: int) -> Image.Image:
-    """The label on a grey desk, slightly turned and soft, as a phone photographs it."""
-    scene = Image.new("RGB", (width, height), (118, 112, 104))
-    turned = label.rotate(4, expand=True, fillcolor=(118, 112, 104), resample=Image.BICUBIC)
-    scene.paste(turned, ((width - turned.width) // 2, (height - turned.height) // 2))
-    return scene.filter(ImageFilter.GaussianBlur(0.8))
-
-
 @pytest.mark.parametrize("symbology", ["qr", "datamatrix"])
 def test_camera_scan_lands_on_the_object(playwright_instance, live_server, make_user, objects, tmp_path, symbology):
     _, base_url = live_server
-    frame = _photo(_label(objects["part_code"], symbology, 320), 1280, 720)
-    video = tmp_path / "label.mjpeg"
-    with video.open("wb") as out:  # MJPEG for Chromium: JPEG frames back to back, no container
-        for _ in range(5):
-            jpeg = io.BytesIO()
-            frame.save(jpeg, "JPEG", quality=90)
-            out.write(jpeg.getvalue())
-    browser = launch(playwright_instance, ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                                           f"--use-file-for-fake-video-capture={video}"])
+    video = camera_video(tmp_path / "label.mjpeg", objects["part_code"], symbology)
+    browser = launch(playwright_instance, camera_args(video))
     try:
         page = browser.new_page()
         sign_in(page, base_url, make_user("camera", "viewer"))
@@ -275,7 +251,7 @@ def test_camera_scan_lands_on_the_object(playwright_instance, live_server, make_
 def test_photo_lands_on_the_object_and_a_non_image_gets_a_clear_error(page, live_server, objects, tmp_path):
     _, base_url = live_server
     photo = tmp_path / "label.jpg"
-    _photo(_label(objects["part_code"], "qr", 400), 1600, 1200).save(photo, "JPEG", quality=85)
+    desk_photo(label(objects["part_code"], "qr", 400), 1600, 1200).save(photo, "JPEG", quality=85)
     not_image = tmp_path / "notes.txt"
     not_image.write_text("this is not a picture")
 
