@@ -29,19 +29,24 @@ CSP_WASM_WORKER = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsa
 
 
 def _headers(response):
-    """Add CSP, nosniff, referrer and permissions policies, no-store on data; HSTS only on HTTPS."""
-    if request.endpoint == "static" and (request.view_args or {}).get("filename") in WASM_WORKERS:
-        response.headers.setdefault("Content-Security-Policy", CSP_WASM_WORKER)
+    """Add CSP, nosniff, referrer and permissions policies, no-store; HSTS only on HTTPS."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    # HSTS over plain HTTP is ignored by browsers and would be a lie; send it only under HTTPS.
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     # Pages, fragments and downloads hold data: no browser or proxy may store them (a shared phone's
     # Back button after sign-out shows nothing). Static files, and answers that chose their own caching
     # (barcode images, the scan chart), keep theirs; send_file's default "no-cache" would allow storing.
     if request.endpoint != "static" and response.headers.get("Cache-Control", "no-cache") == "no-cache":
         response.headers["Cache-Control"] = "no-store"
-    # HSTS over plain HTTP is ignored by browsers and would be a lie; send it only under HTTPS.
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def _wasm_worker_csp(response):
+    """Give the decoder worker its CSP with 'wasm-unsafe-eval' (runs before _headers fills in the rest)."""
+    if request.endpoint == "static" and (request.view_args or {}).get("filename") in WASM_WORKERS:
+        response.headers["Content-Security-Policy"] = CSP_WASM_WORKER
     return response
 
 
@@ -65,3 +70,4 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.session_interface = CookieSessions()
     app.after_request(_headers)
+    app.after_request(_wasm_worker_csp)  # after_request hooks run last-registered first

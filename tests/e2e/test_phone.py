@@ -224,7 +224,8 @@ def test_installable_and_the_worker_keeps_static_files_only_until_sign_out(playw
     try:
         page = context.new_page()
         sign_in(page, base_url, "installer")
-        assert _until(page, "navigator.serviceWorker.ready.then((r) => r.active.scriptURL)") == base_url + "/sw.js"
+        active = "navigator.serviceWorker.getRegistration().then((r) => r && r.active && r.active.scriptURL)"
+        assert _until(page, active) == base_url + "/sw.js"
         cdp = context.new_cdp_session(page)
         assert cdp.send("Page.getAppManifest")["errors"] == []
         assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
