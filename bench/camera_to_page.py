@@ -1,7 +1,8 @@
 """Camera to object page in Chromium with a fake camera, on the device path and on the server path.
 
-gunicorn (as `make run` starts it) serves a fresh SQLite database with the demo data; Chromium plays an
-MJPEG file as its webcam (`--use-file-for-fake-video-capture`) showing part 12's QR label on a desk.
+The web server, as `make run` starts it (bench/serving.py), serves a fresh SQLite database with the
+demo data; Chromium plays an MJPEG file as its webcam (`--use-file-for-fake-video-capture`) showing
+part 12's QR label on a desk.
 Two measures, each over --runs runs and each on both paths:
 
 - camera button to object page: the Camera button is pressed (the label is already in view) until the
@@ -133,7 +134,7 @@ def main() -> None:
     """Run both measures on both paths and print them with the load."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="counted runs per measure and path (default 20)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 

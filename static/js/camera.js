@@ -16,6 +16,7 @@
   if (document.documentElement.hasAttribute("data-camera-js")) return;
   document.documentElement.setAttribute("data-camera-js", "");
   const FRAME_INTERVAL_MS = 250; // frames to the server: at most four a second
+  const DEVICE_INTERVAL_MS = 100; // frames decoded here: at most ten a second, to spare the battery
   const MAX_SIDE = 1280;
   const SKIP_FRAMES = 3; // the first frames of a camera are often black
   const GONE_MS = 1000; // a code unseen this long has left the picture; back in view, it counts again
@@ -167,12 +168,11 @@
     function onFrame(now) {
       if (!state.stream) return;
       state.frames += 1;
-      if (state.frames > SKIP_FRAMES && !state.busy) {
+      const interval = state.worker ? DEVICE_INTERVAL_MS : FRAME_INTERVAL_MS;
+      if (state.frames > SKIP_FRAMES && !state.busy && now - state.lastSent >= interval) {
+        state.lastSent = now;
         if (state.worker) decodeFrame();
-        else if (now - state.lastSent >= FRAME_INTERVAL_MS) {
-          state.lastSent = now;
-          sendFrame();
-        }
+        else sendFrame();
       }
       nextFrame();
     }

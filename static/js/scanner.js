@@ -113,11 +113,11 @@
     form.requestSubmit();
   }
 
-  function remember(mode) {
+  function rememberMode(mode) {
     try { localStorage.setItem(MODE, mode); } catch { /* private mode */ }
   }
 
-  function record(report) {
+  function remember(report) {
     try { sessionStorage.setItem("shelfscan.lastScan", JSON.stringify(report)); } catch { /* private mode */ }
     document.dispatchEvent(new CustomEvent("shelfscan:scanned", { detail: report }));
   }
@@ -132,7 +132,7 @@
     const burst = wedge;
     wedge = new Burst();
     const report = burst.report(suffix, conf.layout);
-    record(report);
+    remember(report);
     if (!document.querySelector("[data-scan-check]")) submitScan(report.text, "wedge");
   }
 
@@ -188,13 +188,13 @@
         if (control) burst.add(event, control);
         if (burst.isScan(null, conf.delay) && burst.text("host") === input.value + (control || "")) {
           input.value = burst.text(conf.layout);
-          record(burst.report(control ? "EOT" : event.key, conf.layout));
+          remember(burst.report(control ? "EOT" : event.key, conf.layout));
         } else if (control) {
           input.value += control;
         }
         reset();
         if (input.value) {
-          remember("type");
+          rememberMode("type");
           form.requestSubmit();
         }
         return;

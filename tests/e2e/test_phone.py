@@ -4,13 +4,13 @@ on the server, and a scan-in session worked with taps."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from extensions import db
 from models import ScanLog, StockItem
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, launch, sign_in
 from tests.e2e.fake_camera import camera_args, camera_video
-from tests.e2e.test_scan_browser import objects  # noqa: F401  (the fixture)
+from tests.e2e.test_scan_browser import KEY_RECORDER, _arrived_at_scanner_pace, objects  # noqa: F401
 from tests.integration.test_stock_data import code, make_store
 from tests.security.seed import seed_one_of_everything
 
@@ -50,6 +50,9 @@ def phone(browser, live_server, make_user):
         db.session.commit()
     context = browser.new_context(**PHONE)
     tab = context.new_page()
+    tab.script_errors = []  # uncaught exceptions and console errors, for the tests to check
+    tab.on("pageerror", lambda error: tab.script_errors.append(f"pageerror: {error}"))
+    tab.on("console", lambda message: tab.script_errors.append(message.text) if message.type == "error" else None)
     sign_in(tab, base_url, "thumb")
     yield tab
     context.close()
@@ -70,6 +73,7 @@ def test_every_main_page_has_one_header_row_with_the_scan_button_and_no_sideways
         expect(phone.locator("header > nav")).to_be_hidden()  # the sections are in the menu
         assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{path} scrolls sideways"
         assert phone.evaluate(SMALL_TARGETS, TOUCH_MIN_PX) == [], path
+    assert phone.script_errors == []
 
 
 def test_the_scan_button_stays_in_view_down_a_long_page(phone, live_server):
@@ -120,13 +124,30 @@ def test_the_scan_dialog_opens_without_the_keyboard_until_someone_types(phone, l
     expect(dialog).to_be_visible()
     field = dialog.locator("[data-scan-input]")
     expect(field).not_to_be_focused()
-    expect(dialog.get_by_text("Take or upload a photo")).to_be_in_viewport()  # nothing covers it
+    expect(dialog.get_by_label("Take or upload a photo")).to_be_in_viewport()  # no keyboard covers it
     field.tap()
     field.fill(objects["part_code"])
     field.press("Enter")
     expect(phone).to_have_url(base_url + objects["part_url"])
     phone.get_by_role("button", name="Scan barcode").tap()
     expect(phone.locator("#scan-dialog [data-scan-input]")).to_be_focused()  # typing was the last way used
+
+
+def test_a_bluetooth_scanner_scans_into_the_open_dialog_without_its_field_focused(phone, live_server, objects):  # noqa: F811
+    _, base_url = live_server
+    for _ in range(8):  # a try whose keys the loaded driver delivered at a person's pace is no scan: again
+        phone.goto(base_url + "/parts/")
+        phone.get_by_role("button", name="Scan barcode").tap()
+        expect(phone.locator("#scan-dialog [data-scan-input]")).not_to_be_focused()
+        phone.evaluate(KEY_RECORDER)
+        phone.keyboard.type(objects["part_code"], delay=5)
+        phone.keyboard.press("Enter")
+        try:
+            phone.wait_for_url(base_url + objects["part_url"], timeout=3000)
+            return
+        except PlaywrightTimeout:
+            assert not _arrived_at_scanner_pace(phone), "keys arrived at scanner pace but the scan did not land"
+    pytest.fail("the driver never delivered the keys at scanner pace (machine overloaded)")
 
 
 @pytest.fixture
