@@ -8,8 +8,10 @@
 // Needs a secure context (https or localhost); otherwise it says so. Attributes: [data-scan-camera]
 // (data-form, data-image-url, data-decoder-url, data-target, data-swap, data-continuous) holding
 // [data-camera-toggle], [data-camera-device], [data-camera-torch], [data-camera-status], [data-camera-video].
-// A "shelfscan:camera-start" event on [data-scan-camera] starts it (a phone opening the dialog). While it
-// runs, data-decoding says where frames are decoded ("device" or "server").
+// A "shelfscan:camera-start" event on [data-scan-camera] starts it (a phone opening the dialog), and
+// "shelfscan:camera-warm" loads the decoder ahead of a press of Camera (any device opening the dialog;
+// outside a dialog it loads once the page is idle). While the camera runs, data-decoding says where
+// frames are decoded ("device" or "server").
 (() => {
   "use strict";
   // A session page loads this file itself and again with the scan dialog: the first copy does the work.
@@ -289,6 +291,11 @@
     root.closest("dialog")?.addEventListener("close", stop);
     document.addEventListener("visibilitychange", () => { if (document.hidden) stop(); });
     window.addEventListener("pagehide", stop);
+    const warm = () => deviceDecoder(root.dataset.decoderUrl);
+    root.addEventListener("shelfscan:camera-warm", warm);
+    if (root.closest("dialog")) return; // the dialog warms it when it opens (scanner.js)
+    if (window.requestIdleCallback) requestIdleCallback(warm);
+    else setTimeout(warm, 500);
   }
 
   document.addEventListener("htmx:load", (event) => {

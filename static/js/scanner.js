@@ -5,6 +5,7 @@
 // Each keyboard scan is kept in sessionStorage and announced as a "shelfscan:scanned" event.
 // On a phone (coarse pointer) the dialog opens in the way last used: the camera (the default; camera.js
 // gets "shelfscan:camera-start") or, after typing, the focused text field. Only typing raises a keyboard.
+// Elsewhere opening it tells camera.js to load its decoder ("shelfscan:camera-warm"), ready for Camera.
 //
 // Style of static/js/: plain ES2020 loaded with <script defer>, no modules and no build step; one
 // "use strict" IIFE a file, opening with what it does and which data-* attributes drive it. const and
@@ -233,10 +234,9 @@
     dialog.querySelector("[data-scan-source]").value = "dialog";
     showDialog(dialog);
     const camera = dialog.querySelector("[data-scan-camera]");
-    const usable = camera && !camera.querySelector("[data-camera-toggle]").hidden;
-    if (usable && onPhone() && lastMode() === "camera") {
-      camera.dispatchEvent(new CustomEvent("shelfscan:camera-start"));
-    }
+    if (!camera || camera.querySelector("[data-camera-toggle]").hidden) return;
+    const phoneCamera = onPhone() && lastMode() === "camera";
+    camera.dispatchEvent(new CustomEvent(phoneCamera ? "shelfscan:camera-start" : "shelfscan:camera-warm"));
   }
 
   function initDialog(dialog) {

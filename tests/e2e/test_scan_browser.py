@@ -174,12 +174,28 @@ def _german_key_events(text: str) -> list[dict]:
     return events
 
 
+def lands_at_scanner_pace(page, target: str, scan) -> None:
+    """Run `scan()` (one try, keys recorded with KEY_RECORDER) until the page lands on `target`.
+
+    A try whose keys the loaded driver delivered at a person's pace is rightly no scan and is
+    repeated; a try whose keys came at scanner pace must land, or the test fails."""
+    for _ in range(8):
+        scan()
+        try:
+            page.wait_for_url(target, timeout=3000)
+            return
+        except PlaywrightTimeout:
+            assert not _arrived_at_scanner_pace(page), "keys arrived at scanner pace but the scan did not land"
+    pytest.fail("the driver never delivered the keys at scanner pace (machine overloaded)")
+
+
 def test_dialog_scan_from_a_german_keyboard_host_still_lands(page, live_server, objects):
     """Trusted key events (CDP) type the German characters into the dialog's field; the scan is
     rebuilt from the physical keys on Enter."""
     _, base_url = live_server
     cdp = page.context.new_cdp_session(page)
-    for _ in range(8):
+
+    def scan():
         page.goto(_list_page(live_server))
         page.get_by_role("button", name="Scan barcode").click()
         page.evaluate(KEY_RECORDER)
@@ -190,12 +206,8 @@ def test_dialog_scan_from_a_german_keyboard_host_still_lands(page, live_server, 
         assert typed != LINKED_DATA and "\u00df" in typed  # the host really typed German characters
         cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "Enter", "code": "Enter",
                                             "windowsVirtualKeyCode": 13, "text": "\r"})
-        try:
-            page.wait_for_url(base_url + objects["part_url"], timeout=3000)
-            return
-        except PlaywrightTimeout:
-            assert not _arrived_at_scanner_pace(page), "keys arrived at scanner pace but the scan did not land"
-    pytest.fail("the driver never delivered the keys at scanner pace (machine overloaded)")
+
+    lands_at_scanner_pace(page, base_url + objects["part_url"], scan)
 
 
 def test_dialog_scan_with_ctrl_separators_lands_on_the_supplier_part(page, live_server, objects):
