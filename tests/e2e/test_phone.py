@@ -62,17 +62,28 @@ def _header_height(page) -> float:
     return page.locator("header.navbar").bounding_box()["height"]
 
 
+def _check_layout(page, where: str) -> None:
+    """One header row with the scan button, no sideways scroll, every control big enough for a finger."""
+    assert _header_height(page) <= HEADER_MAX_PX, where
+    scan = page.get_by_role("button", name="Scan barcode")
+    expect(scan).to_be_visible()
+    assert scan.bounding_box()["y"] + scan.bounding_box()["height"] <= HEADER_MAX_PX, where
+    expect(page.locator("header > nav")).to_be_hidden()  # the sections are in the menu
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{where} scrolls sideways"
+    assert page.evaluate(SMALL_TARGETS, TOUCH_MIN_PX) == [], where
+
+
 def test_every_main_page_has_one_header_row_with_the_scan_button_and_no_sideways_scroll(phone, live_server):
     _, base_url = live_server
     for path in MAIN_PAGES:
         phone.goto(base_url + path)
-        assert _header_height(phone) <= HEADER_MAX_PX, path
-        scan = phone.get_by_role("button", name="Scan barcode")
-        expect(scan).to_be_visible()
-        assert scan.bounding_box()["y"] + scan.bounding_box()["height"] <= HEADER_MAX_PX, path
-        expect(phone.locator("header > nav")).to_be_hidden()  # the sections are in the menu
-        assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth"), f"{path} scrolls sideways"
-        assert phone.evaluate(SMALL_TARGETS, TOUCH_MIN_PX) == [], path
+        _check_layout(phone, path)
+    for session in ("Scan items in", "Count"):  # the sessions' pages, as a tap opens them
+        phone.goto(base_url + "/locations/1")
+        phone.get_by_role("button", name=session).tap()
+        expect(phone.locator("[data-session-input]")).to_be_visible()
+        _check_layout(phone, session)
+        expect(phone.locator(".session-actions button[data-commit]")).to_be_in_viewport()
     assert phone.script_errors == []
 
 
