@@ -23,7 +23,8 @@ HEADERS = {
 HSTS = "max-age=31536000"
 # The one script that may compile WebAssembly: the camera's on-device decoder, a dedicated worker, which
 # takes the CSP of its own response. 'wasm-unsafe-eval' allows WebAssembly compilation only (not eval);
-# pages keep plain script-src 'self', so nothing they load can compile code.
+# pages keep plain script-src 'self', so nothing they load can compile code. Workers (this one and the
+# service worker, /sw.js) need no directive of their own: worker-src falls back to script-src 'self'.
 WASM_WORKERS = {"js/decode-worker.js"}
 CSP_WASM_WORKER = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 

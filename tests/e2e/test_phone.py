@@ -10,7 +10,7 @@ from extensions import db
 from models import ScanLog, StockItem
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, launch, sign_in
 from tests.e2e.fake_camera import camera_args, camera_video
-from tests.e2e.test_scan_browser import KEY_RECORDER, lands_at_scanner_pace, objects  # noqa: F401
+from tests.e2e.test_scan_browser import DIGIKEY_FIELDS, KEY_RECORDER, lands_at_scanner_pace, objects  # noqa: F401
 from tests.integration.test_stock_data import code, make_store
 from tests.security.seed import seed_one_of_everything
 
@@ -32,7 +32,7 @@ SMALL_TARGETS = """(min) => [...document.querySelectorAll(
 VIBRATION_LOG = """const vibrate = navigator.vibrate.bind(navigator);
 navigator.vibrate = (pattern) => { sessionStorage.setItem("vibrated", JSON.stringify(pattern)); return vibrate(pattern); };"""
 # A long supplier label as the scan history shows it.
-DIGIKEY_DATA = "[)>\x1e06\x1dP311-10.0KCRCT-ND\x1d1PRC0603FR-0710KL\x1dK\x1d1K88021966\x1d10K104797223\x1dQ100\x1e\x04"
+DIGIKEY_DATA = "[)>\x1e06\x1d" + "\x1d".join(DIGIKEY_FIELDS) + "\x1e\x04"
 
 
 @pytest.fixture
