@@ -13,7 +13,7 @@ from blueprints.shared.rendering import redirect_to, render
 from extensions import db, htmx
 from models import ScanSession, StockItem, StockLocation
 from services import settings
-from services.stock import StockError, count, move, sessions, undo
+from services.stock import StockError, count, count_commit, move, sessions, undo
 from services.stock import receive as receiving
 from services.stock.common import location_name
 
@@ -77,8 +77,10 @@ def _session(session_id: int) -> ScanSession:
     return scan_session
 
 
-def _session_page(scan_session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None):
-    """Render the session page (or one of its blocks) with everything it shows."""
+def _session_page(scan_session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None,
+                  review: count_commit.Review | None = None):
+    """Render the session page (or one of its blocks) with everything it shows; `review` lists what
+    committing a count would write, for the user to confirm."""
     sessions.preload(scan_session)
     rows = count.report(scan_session) if scan_session.kind == "count" else []
     last = undo.last_committed(scan_session.location_id, scan_session.user_id) if scan_session.kind == "move" else None
@@ -86,14 +88,14 @@ def _session_page(scan_session: ScanSession, *, block: str | None = None, status
                   counting=scan_session.kind == "count", webcam=settings.get("BARCODE_WEBCAM_SUPPORT"),
                   rows=rows, summary=count.summary(rows), fmt=count.fmt_quantity, web_url=web_url,
                   undoable=last is not None and last.id == scan_session.id, location_name=location_name,
-                  oob=bool(htmx) and block == "scan_result")
+                  oob=bool(htmx) and block == "scan_result", review=review)
 
 
 @bp.route("/sessions/<id:session_id>")
 @requires("operator")
 def session_page(session_id: int):
-    """A session: the scan input, what this page scanned, and the staged list."""
-    return _session_page(_session(session_id))
+    """A session: the scan input, what this page scanned, and the staged list (htmx: the list alone)."""
+    return _session_page(_session(session_id), block="staged")
 
 
 @bp.route("/sessions/<id:session_id>/scan", methods=["POST"])
@@ -165,15 +167,36 @@ def count_line(session_id: int, line_id: int):
     return _session_page(scan_session, block="staged")
 
 
+@bp.route("/sessions/<id:session_id>/review")
+@requires("operator")
+def review_count(session_id: int):
+    """Every change committing the count would write, to confirm before anything is written."""
+    scan_session = _session(session_id)
+    if scan_session.kind != "count":
+        abort(404, description="Only a count is reviewed before its commit.")
+    if scan_session.status != "open":
+        return redirect_to(url_for(".session_page", session_id=scan_session.id))
+    return _session_page(scan_session, block="staged", review=count_commit.review(scan_session))
+
+
 @bp.route("/sessions/<id:session_id>/commit", methods=["POST"], defaults={"verb": "commit"})
 @bp.route("/sessions/<id:session_id>/undo", methods=["POST"], defaults={"verb": "undo"})
 @bp.route("/sessions/<id:session_id>/cancel", methods=["POST"], defaults={"verb": "cancel"})
 def finish_session(session_id: int, verb: str):
-    """Commit, undo or cancel a session in one transaction; a clear message when refused."""
+    """Commit, undo or cancel a session in one transaction; a clear message when refused. A count
+    commits only the changes the user reviewed (field `reviewed`); without them it shows the review."""
     scan_session = _session(session_id)
-    action = {"commit": sessions.commit, "undo": undo.undo, "cancel": sessions.cancel}[verb]
+    reviewed = request.form.get("reviewed", "")[:64]
     try:
-        action(scan_session, user_id=_uid()) if verb != "cancel" else action(scan_session)
+        if verb == "commit":
+            sessions.commit(scan_session, user_id=_uid(), reviewed=reviewed)
+        elif verb == "undo":
+            undo.undo(scan_session, user_id=_uid())
+        else:
+            sessions.cancel(scan_session)
+    except count_commit.ReviewOutdated as outdated:  # show what would be written now
+        return _session_page(scan_session, block="staged", status=422 if reviewed else 200,
+                             error=str(outdated) if reviewed else None, review=count_commit.review(scan_session))
     except StockError as error:  # the service rolled back: the session shows as it is stored
         return _session_page(scan_session, block="staged", status=422, error=str(error))
     if verb == "cancel":

@@ -30,7 +30,7 @@ from services import barcode_linking, scanlog, scanning, settings
 from services.barcode_engine import resolve_scan, scan_options
 from services.barcode_objects import get_object
 
-HISTORY_RESULTS = ("match", "no_match", "error")
+HISTORY_RESULTS = scanlog.RESULTS
 
 
 def _require_barcodes_enabled() -> None:

@@ -11,7 +11,17 @@ from barcodes.result import ScanResult
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
 from services import barcode_linking
-from services.stock.common import StockError, fmt_quantity, log_scan, parse_quantity, pick, resolve, track
+from services.stock.common import (
+    SCAN_SOURCE,
+    StockError,
+    fmt_quantity,
+    log_scan,
+    parse_quantity,
+    pick,
+    resolve,
+    started,
+    track,
+)
 from services.stock.move import scanned_location
 
 
@@ -83,8 +93,9 @@ def inspect(raw: str) -> Draft:
 
 
 def receive(raw: str, *, user_id: int | None, location_id: int | None = None, location_code: str = "",
-            quantity=None, lot: str | None = None, date_code: str | None = None, source: str = "action") -> StockItem:
+            quantity=None, lot: str | None = None, date_code: str | None = None, source: str = SCAN_SOURCE) -> StockItem:
     """Make the new stock item, link the label to it and track it, in one transaction; commits."""
+    since = started()
     draft = inspect(raw)
     amount = parse_quantity(quantity, allow_zero=False) if quantity not in (None, "") else draft.quantity
     if amount is None:
@@ -97,8 +108,8 @@ def receive(raw: str, *, user_id: int | None, location_id: int | None = None, lo
     db.session.add(item)
     db.session.flush()
     _link(draft.result, item, user_id)
-    scan_id = log_scan(draft.result, user_id=user_id, action="receive", response={"stockitem": item.id},
-                       source=source)
+    scan_id = log_scan(draft.result, user_id=user_id, action="receive", since=since, source=source,
+                       response={"stockitem": item.id, "quantity": fmt_quantity(amount), "location": location.path})
     track(item, "received", user_id=user_id, scan_log_id=scan_id, to_location_id=location.id,
           quantity_after=amount, notes=f"Received {fmt_quantity(amount)}"
           + (f" from {draft.supplier_part}" if draft.supplier_part else ""))

@@ -2,11 +2,13 @@
 // scan through htmx one request at a time, in order, so fast scanning loses nothing; the input empties and
 // keeps focus; each new [data-outcome] row beeps (high: accepted, two: warning, low: error). Attributes:
 // form[data-session-scan] (data-target, data-swap), input[data-session-input], input[data-control-keys]
-// (Ctrl+] Ctrl+^ Ctrl+D type GS RS EOT); camera: [data-session-camera-box] (data-image-url, data-target).
+// (Ctrl+] Ctrl+^ Ctrl+D type GS RS EOT); camera: [data-session-camera-box] (data-image-url, data-target);
+// button[data-feed-toggle] (the feed's selector) shows or folds the scans beyond the newest FEED_SHOWN.
 (() => {
   "use strict";
   const CONTROL_KEYS = { BracketRight: "\x1d", Digit6: "\x1e", KeyD: "\x04" };
   const TONES = { accepted: [[880, 0.08]], warning: [[660, 0.07], [660, 0.07]], error: [[180, 0.3]] };
+  const FEED_SHOWN = 5; // as many rows as app.css shows before the rest fold away
   let audio = null;
 
   function beep(level) {
@@ -82,8 +84,27 @@
     focusInput();
   }
 
+  // The fold button says how many older scans it hides, and only appears when it hides some.
+  function updateFeedToggle(button) {
+    const feed = document.querySelector(button.dataset.feedToggle);
+    if (!feed) return;
+    const older = feed.querySelectorAll(":scope > li").length - FEED_SHOWN;
+    const open = feed.classList.contains("show-all");
+    button.hidden = older <= 0;
+    button.setAttribute("aria-expanded", String(open));
+    button.textContent = open ? "Show only the latest scans" : `Show ${older} earlier scan${older === 1 ? "" : "s"}`;
+  }
+
+  function onFeedToggle(event) {
+    const button = event.target.closest("[data-feed-toggle]");
+    if (!button) return;
+    document.querySelector(button.dataset.feedToggle)?.classList.toggle("show-all");
+    updateFeedToggle(button);
+  }
+
   function onLoad(event) {
     const root = event.detail.elt;
+    for (const button of document.querySelectorAll("[data-feed-toggle]")) updateFeedToggle(button);
     const rows = root.matches("[data-outcome]") ? [root] : [...root.querySelectorAll("[data-outcome]")];
     const fresh = rows.filter((row) => !row.dataset.beeped);
     for (const row of fresh) row.dataset.beeped = "1";
@@ -162,4 +183,5 @@
   document.addEventListener("keydown", onKey, true);
   document.addEventListener("submit", onSubmit);
   document.addEventListener("htmx:load", onLoad);
+  document.addEventListener("click", onFeedToggle);
 })();
