@@ -217,8 +217,9 @@ def count_csv(session_id: int):
 
 # --- receiving -----------------------------------------------------------------------------------
 
-def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None):
-    """The receive page for a scanned label: the form, an 'already received' warning, or 'create it'."""
+def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None, location_id: int | None = None):
+    """The receive page for a scanned label: the form, an 'already received' warning, or 'create it';
+    `location_id` is the location it was opened from, where the package goes unless another is scanned."""
     draft, already, unknown = None, None, None
     if raw and not received:
         try:
@@ -230,40 +231,44 @@ def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None
         except StockError as problem:
             error, status = error or str(problem), 422 if status == 200 else status
     fields = draft.result.fields if draft else ({} if not unknown else receiving.resolve(raw).fields)
+    preset = db.session.get(StockLocation, location_id) if location_id else None
     return render(RECEIVE_PAGE, block="receive", status=status, raw=raw, draft=draft, already=already,
                   unknown=unknown, error=error, received=received, fields=fields, fmt=count.fmt_quantity,
-                  web_url=web_url, form=request.form)
+                  web_url=web_url, form=request.form, preset=preset)
 
 
 @bp.route("/receive")
 @requires("operator")
 def receive():
-    """Receive a supplier package: scan its label (or arrive here from the scan dialog's offer)."""
-    return _receive_page((request.args.get("barcode") or "")[:MAX_SCAN + 1])
+    """Receive a supplier package: scan its label (or arrive here from the scan dialog's offer, or from
+    a location's page with ?location=ID, which is then where it goes)."""
+    return _receive_page((request.args.get("barcode") or "")[:MAX_SCAN + 1], location_id=arg_id("location"))
 
 
 @bp.route("/receive", methods=["POST"])
 def receive_post():
-    """Make the stock item from the label, in the scanned (or default) location."""
+    """Make the stock item from the label, in the scanned (or chosen, or default) location."""
     raw = _scan_text()
+    location_id = arg_id("location_id", where="form")
     try:
-        item = receiving.receive(raw, user_id=_uid(), location_code=_scan_text("location"),
-                                 location_id=arg_id("location_id", where="form"), quantity=request.form.get("quantity"),
-                                 lot=request.form.get("lot"), date_code=request.form.get("date_code"))
+        item = receiving.receive(raw, user_id=_uid(), location_code=_scan_text("location"), location_id=location_id,
+                                 quantity=request.form.get("quantity"), lot=request.form.get("lot"),
+                                 date_code=request.form.get("date_code"))
     except receiving.AlreadyReceived:
-        return _receive_page(raw, status=422)
+        return _receive_page(raw, status=422, location_id=location_id)
     except StockError as error:
-        return _receive_page(raw, status=422, error=str(error))
-    return _receive_page("", received=item)
+        return _receive_page(raw, status=422, error=str(error), location_id=location_id)
+    return _receive_page("", received=item, location_id=location_id)
 
 
 @bp.route("/receive/supplier-part", methods=["POST"])
 def create_supplier_part():
     """Create the unknown supplier part (and part) from the label, then continue receiving."""
     raw = _scan_text()
+    location_id = arg_id("location_id", where="form")
     try:
         receiving.create_supplier_part(raw, supplier_name=request.form.get("supplier", ""),
                                        part_name=request.form.get("part_name", ""), user_id=_uid())
     except StockError as error:
-        return _receive_page(raw, status=422, error=str(error))
-    return redirect_to(url_for(".receive", barcode=raw))
+        return _receive_page(raw, status=422, error=str(error), location_id=location_id)
+    return redirect_to(url_for(".receive", barcode=raw, location=location_id))

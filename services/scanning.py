@@ -53,6 +53,11 @@ class ScanOutcome:
         return 422 if self.answer == "error" else 200
 
     @property
+    def objects(self) -> list[Choice]:
+        """The choices that open an object (the others are actions on it, such as Receive)."""
+        return [choice for choice in self.choices if choice.kind == "open"]
+
+    @property
     def data_parts(self) -> list[tuple[bool, str, str]]:
         """The data split into (is_control, shown_text, title) runs for display."""
         return visible_parts(self.data)
@@ -98,6 +103,8 @@ def decide(result: ScanResult, may_receive: bool = False) -> ScanOutcome:
         choices.append(Choice("receive", "Receive stock", receive))
     if not result.matches:
         return ScanOutcome("no_match", data=data, choices=choices, message=result.message, result=result)
+    if result.linked is not None:  # a person linked this code to that object: it names that object
+        return ScanOutcome("redirect", data=data, url=result.linked.url, result=result)
     if len(choices) == 1:
         return ScanOutcome("redirect", data=data, url=choices[0].url, result=result)
     return ScanOutcome("choose", data=data, choices=choices, result=result)

@@ -65,7 +65,7 @@ def scan_answer(raw: str, result: ScanResult) -> tuple[dict, int]:
     base = {"plugin": result.plugin, "barcode_data": raw, "barcode_hash": result.barcode_hash}
     if result.fields:
         base["fields"] = json.loads(json.dumps(result.fields, default=str))
-    match = result.match
+    match = result.linked or result.match  # a linked code names what it was linked to
     instance = serializers.find_serialized(match.object_type, match.object_id) if match else None
     if instance is None:
         message = "No match found for barcode data" if result.status != "error" else (result.message or "Error")

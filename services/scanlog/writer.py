@@ -46,7 +46,7 @@ def record(
     if not settings.get("BARCODE_STORE_RESULTS"):
         return None
     scan: Scan | None = result.scan if result else None
-    match = result.match if result else None
+    match = (result.linked or result.match) if result else None
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
     text = response if isinstance(response, str) else json.dumps(response, default=str)

@@ -81,3 +81,23 @@ def test_scan_in_commit_heading_buttons_and_a_feed_that_folds_whole_rows(sized_p
     undo = page.get_by_role("button", name="Undo").bounding_box()
     back = page.get_by_role("link", name="Back to Shelf B").bounding_box()
     assert abs(undo["height"] - back["height"]) < 0.5
+
+
+def test_receive_from_a_location_page_puts_the_package_there(sized_page, live_server, shop):
+    application, data = shop
+    _, base_url = live_server
+    page = sized_page
+    page.goto(f"{base_url}/locations/{data['shelf_a']}")
+    page.get_by_role("link", name="Receive a package").click()
+    page.wait_for_selector("#receive-barcode:focus")
+    expect(page.locator("[data-preset-location]")).to_contain_text("Store / Shelf A")
+    page.keyboard.type(DIGIKEY, delay=5)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#location:focus")
+    expect(page.locator("label[for=location]")).to_contain_text("Store / Shelf A")  # not the part's default, Shelf B
+    page.keyboard.press("Enter")  # no other location scanned
+    page.wait_for_selector("[data-received]")
+    located = _db(application, lambda: db.session.execute(
+        db.select(StockItem.location_id).where(StockItem.supplier_part_id.is_not(None))).scalar_one())
+    assert located == data["shelf_a"]
+    expect(page.locator("[data-preset-location]")).to_contain_text("Store / Shelf A")  # the next package too

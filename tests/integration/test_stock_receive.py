@@ -92,3 +92,44 @@ def test_receive_refuses_our_own_labels_and_garbage(operator_client, shop):
     assert junk.status_code == 422
     assert db.session.scalar(db.select(db.func.count()).select_from(Company)) == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Part)) == 2
+
+
+def test_a_received_bags_label_opens_its_stock_item(client_for, shop):
+    operator = client_for("operator", htmx=True)
+    operator.post("/stock/receive", data={"barcode": DIGIKEY, "location": code(shop.bin_1), "quantity": "10"})
+    [item] = _items_of(shop.lm358.id)
+    scanned = operator.post("/scan", data={"barcode": DIGIKEY, "source": "wedge"})
+    assert scanned.headers["X-Scan-Result"] == "redirect"  # not a chooser with the supplier part
+    assert scanned.headers["HX-Redirect"] == f"/stock-items/{item.id}"
+    log = db.session.execute(db.select(ScanLog).order_by(ScanLog.id.desc()).limit(1)).scalar_one()
+    assert (log.object_type, log.object_id, log.plugin) == ("stockitem", item.id, "linked")
+
+
+def test_a_supplier_label_and_its_receive_offer_are_not_two_things(client_for, shop):
+    answer = client_for("operator", htmx=True).post("/scan", data={"barcode": DIGIKEY, "source": "dialog"})
+    body = answer.get_data(as_text=True)
+    assert answer.headers["X-Scan-Result"] == "choose" and 'data-choice="receive"' in body
+    assert "names more than one thing" not in body
+    assert "This is <strong>DigiKey 296-LM358BIDDFRCT-ND</strong>. Open it, or receive a package of it" in body
+
+
+def test_receiving_from_a_location_starts_with_that_location(operator_client, shop):
+    start = operator_client.get(f"/locations/{shop.shelf_a.id}").get_data(as_text=True)
+    assert f'href="/stock/receive?location={shop.shelf_a.id}"' in start
+    form = operator_client.get("/stock/receive", query_string={"barcode": DIGIKEY, "location": shop.shelf_a.id})
+    body = form.get_data(as_text=True)
+    assert f'name="location_id" value="{shop.shelf_a.id}"' in body and "Store / Shelf A" in body
+    done = operator_client.post("/stock/receive", data={"barcode": DIGIKEY, "location_id": shop.shelf_a.id,
+                                                       "location": "", "quantity": "10"})
+    assert done.status_code == 200 and f'name="location" value="{shop.shelf_a.id}"' in done.get_data(as_text=True)
+    [item] = _items_of(shop.lm358.id)
+    assert item.location_id == shop.shelf_a.id  # not the part's default, Shelf B
+
+
+@pytest.mark.parametrize("aim", ["]C1", "]d2", "]Q3", "]d1", "]C0"])
+def test_a_supplier_label_behind_any_aim_prefix_is_read_as_iso_15434(client_for, shop, aim):
+    answer = client_for("operator", htmx=True).post("/scan", data={"barcode": aim + DIGIKEY, "source": "wedge"})
+    assert answer.headers["X-Scan-Result"] == "choose"  # the supplier part, and Receive
+    assert f"/supplier-parts/{shop.lm358.id}" in answer.get_data(as_text=True)
+    log = db.session.execute(db.select(ScanLog).order_by(ScanLog.id.desc()).limit(1)).scalar_one()
+    assert (log.aim_id, log.plugin) == (aim, "supplier")  # the prefix is kept for the history
