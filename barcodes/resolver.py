@@ -79,6 +79,7 @@ def _run_plugins(scan: Scan, registry: Registry, options: ScanOptions) -> ScanRe
     if recognised:
         result.plugin = recognised[0]
         result.format, result.fields = recognised[1].format, dict(recognised[1].fields)
+        result.message = recognised[1].message or NO_MATCH  # "Part 12 was deleted." says more
     else:
         _fill_parsed(result)
     return result

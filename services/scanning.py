@@ -19,6 +19,8 @@ SOURCES = ("wedge", "dialog", "camera", "photo")
 # Supplier label formats that can be received into stock (the stock area offers "Receive").
 SUPPLIER_FORMATS = {"ecia", "lcsc", "tme", "gs1"}
 RECEIVE_ENDPOINT = "stock_actions.receive"
+# Formats of codes we print ourselves (or InvenTree did): they name an object and are never linked.
+OWN_FORMATS = {"internal", "inventree"}
 # Longest raw input kept in the scan log; the engine refuses far shorter input as too long anyway.
 MAX_LOGGED_RAW = 8192
 # Control characters a scan may carry, shown as their Unicode control pictures.
@@ -56,6 +58,21 @@ class ScanOutcome:
     def objects(self) -> list[Choice]:
         """The choices that open an object (the others are actions on it, such as Receive)."""
         return [choice for choice in self.choices if choice.kind == "open"]
+
+    @property
+    def linkable(self) -> bool:
+        """Whether an unknown code can be linked to an object (our own codes cannot)."""
+        return self.answer == "no_match" and self.result is not None and self.result.format not in OWN_FORMATS
+
+    @property
+    def search_text(self) -> str:
+        """What to search for after no match: the label's SKU or part number, else the text itself
+        (nothing for our own codes, or text with separators in it)."""
+        fields = self.result.fields if self.result else {}
+        named = next((str(fields[key]) for key in ("sku", "mpn") if fields.get(key)), "")
+        if named or not self.linkable or any(ord(char) < 0x20 for char in self.data):
+            return named[:100]
+        return self.data[:100]
 
     @property
     def data_parts(self) -> list[tuple[bool, str, str]]:
