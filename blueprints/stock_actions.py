@@ -217,48 +217,57 @@ def count_csv(session_id: int):
 
 # --- receiving -----------------------------------------------------------------------------------
 
-def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None, location_id: int | None = None):
-    """The receive page for a scanned label: the form, an 'already received' warning, or 'create it';
-    `location_id` is the location it was opened from, where the package goes unless another is scanned."""
+def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None, location_id: int | None = None,
+                  supplier_part_id: int | None = None, labelled: bool = True):
+    """The receive page for a scanned label (or a supplier part's package without one): the form, an
+    'already received' warning, or 'create it'; `location_id` is the location it was opened from,
+    where the package goes unless another is scanned."""
     draft, already, unknown = None, None, None
-    if raw and not received:
+    if (raw or supplier_part_id) and not received:
         try:
-            draft = receiving.inspect(raw)
+            draft = receiving.inspect(raw) if raw else receiving.draft_for(supplier_part_id)
         except receiving.AlreadyReceived as warning:
             already = warning
         except receiving.UnknownSupplierPart as missing:
             unknown = missing
         except StockError as problem:
             error, status = error or str(problem), 422 if status == 200 else status
-    fields = draft.result.fields if draft else ({} if not unknown else receiving.resolve(raw).fields)
+    fields = draft.result.fields if draft and draft.result else ({} if not unknown else receiving.resolve(raw).fields)
     preset = db.session.get(StockLocation, location_id) if location_id else None
     return render(RECEIVE_PAGE, block="receive", status=status, raw=raw, draft=draft, already=already,
                   unknown=unknown, error=error, received=received, fields=fields, fmt=count.fmt_quantity,
-                  web_url=web_url, form=request.form, preset=preset)
+                  web_url=web_url, form=request.form, preset=preset, labelled=labelled)
 
 
 @bp.route("/receive")
 @requires("operator")
 def receive():
-    """Receive a supplier package: scan its label (or arrive here from the scan dialog's offer, or from
-    a location's page with ?location=ID, which is then where it goes)."""
-    return _receive_page((request.args.get("barcode") or "")[:MAX_SCAN + 1], location_id=arg_id("location"))
+    """Receive a supplier package: scan its label (or arrive here from the scan dialog's offer, from a
+    location's page with ?location=ID, which is then where it goes, or from a supplier part's page with
+    ?supplier_part=ID for a package without a label)."""
+    return _receive_page((request.args.get("barcode") or "")[:MAX_SCAN + 1], location_id=arg_id("location"),
+                         supplier_part_id=arg_id("supplier_part"))
 
 
 @bp.route("/receive", methods=["POST"])
 def receive_post():
-    """Make the stock item from the label, in the scanned (or chosen, or default) location."""
+    """Make the stock item from the label (or for the supplier part), in the scanned, chosen or default location."""
     raw = _scan_text()
-    location_id = arg_id("location_id", where="form")
+    location_id, supplier_part_id = arg_id("location_id", where="form"), arg_id("supplier_part_id", where="form")
+    given = {"user_id": _uid(), "location_code": _scan_text("location"), "location_id": location_id,
+             "quantity": request.form.get("quantity"), "lot": request.form.get("lot"),
+             "date_code": request.form.get("date_code")}
     try:
-        item = receiving.receive(raw, user_id=_uid(), location_code=_scan_text("location"), location_id=location_id,
-                                 quantity=request.form.get("quantity"), lot=request.form.get("lot"),
-                                 date_code=request.form.get("date_code"))
+        if raw or not supplier_part_id:
+            item = receiving.receive(raw, **given)
+        else:
+            item = receiving.receive_unlabelled(supplier_part_id, **given)
     except receiving.AlreadyReceived:
         return _receive_page(raw, status=422, location_id=location_id)
     except StockError as error:
-        return _receive_page(raw, status=422, error=str(error), location_id=location_id)
-    return _receive_page("", received=item, location_id=location_id)
+        return _receive_page(raw, status=422, error=str(error), location_id=location_id,
+                             supplier_part_id=supplier_part_id)
+    return _receive_page("", received=item, location_id=location_id, labelled=bool(raw))
 
 
 @bp.route("/receive/supplier-part", methods=["POST"])

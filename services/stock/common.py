@@ -97,10 +97,12 @@ def log_scan(result: ScanResult, *, user_id: int | None, action: str, response, 
                           response=response, duration_ms=elapsed_ms(since), outcome=outcome)
 
 
-def log_action(location: StockLocation, *, user_id: int | None, action: str, response, since: float) -> int | None:
-    """Write the scan-log row of work started by a button (commit, undo): no barcode, the location it
-    concerned, result done (the caller commits)."""
-    match = Match("stocklocation", location.id, location.path, "")
+def log_action(target: StockLocation | StockItem, *, user_id: int | None, action: str, response,
+               since: float) -> int | None:
+    """Write the scan-log row of work started by a button (commit, undo, a quantity form): no barcode,
+    the location or stock item it concerned, result done (the caller commits)."""
+    object_type = "stockitem" if isinstance(target, StockItem) else "stocklocation"
+    match = Match(object_type, target.id, str(target), "")
     result = ScanResult(scan=Scan(raw=b"", text=""), status="match", matches=[match])
     return log_scan(result, user_id=user_id, action=action, response=response, since=since, source=BUTTON_SOURCE)
 

@@ -101,3 +101,50 @@ def test_receive_from_a_location_page_puts_the_package_there(sized_page, live_se
         db.select(StockItem.location_id).where(StockItem.supplier_part_id.is_not(None))).scalar_one())
     assert located == data["shelf_a"]
     expect(page.locator("[data-preset-location]")).to_contain_text("Store / Shelf A")  # the next package too
+
+
+def test_stock_item_page_adds_removes_and_moves_some_with_errors_in_place(sized_page, live_server, shop):
+    application, data = shop
+    _, base_url = live_server
+    page = sized_page
+    item_id = data["items"][0]  # 100 resistors on Shelf A
+    page.goto(f"{base_url}/stock-items/{item_id}")
+    page.get_by_role("link", name="Remove", exact=True).click()
+    page.wait_for_selector("#item-change[data-action=remove] input[name=quantity]")
+    page.fill("#item-change input[name=quantity]", "300")
+    page.get_by_role("button", name="Remove", exact=True).click()
+    expect(page.locator("#item-change [role=alert]")).to_contain_text("Only 100 are in stock; 300 cannot be taken.")
+    page.fill("#item-change input[name=quantity]", "30")
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_contain_text("Removed: Resistor 10k 100 → 70.")
+    page.get_by_role("link", name="Move some…").click()
+    page.wait_for_selector("#item-change[data-action=transfer]")
+    page.fill("#item-change input[name=quantity]", "40")
+    page.click("#item-change input[name=location_code]")
+    _wedge(page, data["shelf_b_code"])  # a scanner types the location's label and Enter
+    expect(page.locator(".flash")).to_contain_text("Moved 40 to Store / Shelf B as stock item")
+    expect(page.locator(".flash")).to_contain_text("30 stay here.")
+    assert _item(application, item_id).quantity == Decimal(30)
+    moved = _db(application, lambda: db.session.execute(
+        db.select(StockItem).where(StockItem.location_id == data["shelf_b"], StockItem.part_id != None,  # noqa: E711
+                                   StockItem.quantity == 40)).scalar_one())
+    assert moved.batch == "B0"
+
+
+def test_unlink_asks_before_it_unlinks(page, live_server, shop):
+    application, data = shop
+    _, base_url = live_server
+    item_id = data["items"][1]
+    page.goto(f"{base_url}/stock-items/{item_id}")
+    page.fill("#link-barcode-input", "ACME-BAG-1")
+    page.get_by_role("button", name="Link", exact=True).click()
+    expect(page.locator(".linked-barcodes")).to_contain_text("ACME-BAG-1")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Unlink…").click()
+    page.wait_for_timeout(500)
+    assert asked == ["Unlink ACME-BAG-1? Scanning it will no longer find this stock item."]
+    expect(page.locator(".linked-barcodes")).to_contain_text("ACME-BAG-1")  # kept
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Unlink…").click()
+    expect(page.locator(".linked-barcodes")).to_have_count(0)

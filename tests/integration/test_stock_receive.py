@@ -39,7 +39,9 @@ def test_receiving_makes_the_item_links_the_label_and_warns_the_second_time(oper
     assert target_of(normalize(DIGIKEY)) == ("stockitem", item.id)
     entry = db.session.execute(db.select(StockTracking).filter_by(stock_item_id=item.id)).scalar_one()
     assert (entry.action, entry.to_location_id, entry.quantity_after) == ("received", shop.bin_1.id, Decimal(10))
-    assert db.session.get(ScanLog, entry.scan_log_id).action == "receive"
+    log = db.session.get(ScanLog, entry.scan_log_id)
+    assert (log.action, log.source, log.result, log.object_type) == ("receive", "page", "done", "supplierpart")
+    assert log.duration_ms > 0 and '"location": "Store / Shelf A / Bin 1"' in log.response
 
     again = operator_client.get("/stock/receive", query_string={"barcode": DIGIKEY}).get_data(as_text=True)
     assert "Already received" in again and f"stock item {item.id}" in again
@@ -80,6 +82,7 @@ def test_unknown_supplier_part_is_created_from_the_label_then_received(operator_
     assert created.status_code == 303
     supplier_part = db.session.execute(db.select(SupplierPart).filter_by(mpn="MC34063ADR")).scalar_one()
     assert supplier_part.supplier.name == "Mouser" and supplier_part.part.name == "MC34063 regulator"
+    assert supplier_part.part.units == "pcs"  # a supplier label counts pieces
     operator_client.post("/stock/receive", data={"barcode": MOUSER, "location": code(shop.shelf_a)})
     [item] = _items_of(supplier_part.id)
     assert item.quantity == Decimal(3)
@@ -133,3 +136,27 @@ def test_a_supplier_label_behind_any_aim_prefix_is_read_as_iso_15434(client_for,
     assert f"/supplier-parts/{shop.lm358.id}" in answer.get_data(as_text=True)
     log = db.session.execute(db.select(ScanLog).order_by(ScanLog.id.desc()).limit(1)).scalar_one()
     assert (log.aim_id, log.plugin) == (aim, "supplier")  # the prefix is kept for the history
+
+
+def test_the_supplier_part_page_lists_its_stock_and_receives_a_package_without_a_label(client_for, shop):
+    operator, viewer = client_for("operator"), client_for("viewer")
+    operator.post("/stock/receive", data={"barcode": DIGIKEY, "location": code(shop.bin_1), "quantity": "10"})
+    page = operator.get(f"/supplier-parts/{shop.lm358.id}").get_data(as_text=True)
+    [labelled] = _items_of(shop.lm358.id)
+    assert f'href="/stock-items/{labelled.id}"' in page and "Store / Shelf A / Bin 1" in page
+    assert f'href="/stock/receive?supplier_part={shop.lm358.id}"' in page
+    assert "Receive a package" not in viewer.get(f"/supplier-parts/{shop.lm358.id}").get_data(as_text=True)
+
+    form = operator.get("/stock/receive", query_string={"supplier_part": shop.lm358.id}).get_data(as_text=True)
+    assert f'name="supplier_part_id" value="{shop.lm358.id}"' in form and '<input type="hidden" name="barcode"' not in form
+    refused = operator.post("/stock/receive", data={"supplier_part_id": shop.lm358.id, "quantity": "",
+                                                    "location": ""})
+    assert refused.status_code == 422 and "Enter the quantity received." in refused.get_data(as_text=True)
+    done = operator.post("/stock/receive", data={"supplier_part_id": shop.lm358.id, "quantity": "25", "lot": "L7",
+                                                 "location": ""})
+    assert done.status_code == 200 and "barcode now opens" not in done.get_data(as_text=True)
+    unlabelled = [item for item in _items_of(shop.lm358.id) if item.id != labelled.id][0]
+    assert (unlabelled.quantity, unlabelled.location_id, unlabelled.batch) == (Decimal(25), shop.shelf_b.id, "L7")
+    entry = db.session.execute(db.select(StockTracking).filter_by(stock_item_id=unlabelled.id)).scalar_one()
+    log = db.session.get(ScanLog, entry.scan_log_id)
+    assert (log.action, log.source, log.result, log.object_id) == ("receive", "button", "done", unlabelled.id)

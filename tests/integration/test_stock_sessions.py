@@ -41,7 +41,8 @@ def test_scan_into_location_moves_the_item_and_records_it(operator_client, shop,
     assert (entry.action, entry.from_location_id, entry.to_location_id) == ("moved", shop.shelf_a.id, shop.shelf_b.id)
     assert entry.user_id == users["operator"].id
     log = db.session.get(ScanLog, entry.scan_log_id)
-    assert log.action == "move" and log.object_type == "stocklocation"
+    assert (log.action, log.source, log.result, log.object_type) == ("move", "page", "done", "stocklocation")
+    assert log.duration_ms > 0
 
 
 @pytest.mark.parametrize("scanned, message", [
