@@ -36,7 +36,10 @@ def _do(action: str, item: StockItem, form) -> adjust.Changed:
     return work(item.id, form.quantity.data, **data)
 
 
-@bp.route("/<id:item_id>/<any(add, remove, count, transfer):action>", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/add", methods=["GET", "POST"], defaults={"action": "add"})
+@bp.route("/<id:item_id>/remove", methods=["GET", "POST"], defaults={"action": "remove"})
+@bp.route("/<id:item_id>/count", methods=["GET", "POST"], defaults={"action": "count"})
+@bp.route("/<id:item_id>/transfer", methods=["GET", "POST"], defaults={"action": "transfer"})
 @requires("operator")
 def change(item_id: int, action: str):
     """The form of one change to a stock item; POST makes the change and returns to the item."""
