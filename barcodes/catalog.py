@@ -20,6 +20,10 @@ class Catalog(Protocol):
     def find_match(self, object_type: str, object_id: int) -> Match | None:
         """The Match for (type, id), or None when there is no such object (or no such type)."""
 
+    def was_deleted(self, object_type: str, object_id: int) -> bool:
+        """Whether (type, id) names an object that is gone although it existed: ids only grow, so a
+        later object of that type proves this one was made and then deleted."""
+
     def linked_target(self, data_hash: str) -> tuple[str, int] | None:
         """The (type, id) a linked barcode with this data hash points to, or None."""
 

@@ -57,9 +57,12 @@ def _run_plugins(scan: Scan, registry: Registry, options: ScanOptions) -> ScanRe
         found = _ask(plugin, scan, options if registry.wants_options(plugin.name) else None, isolating)
         if found is None:
             continue
-        new = [m for m in found.matches if isinstance(m, Match) and (m.object_type, m.object_id) not in seen]
+        valid = [m for m in found.matches if isinstance(m, Match)]
+        new = [m for m in valid if (m.object_type, m.object_id) not in seen]
         seen.update((m.object_type, m.object_id) for m in new)
         result.matches.extend(new)
+        if found.linked and valid and result.linked is None:
+            result.linked = valid[0]
         if new and result.plugin is None:
             result.plugin = plugin.name
             result.format, result.fields = found.format, dict(found.fields)
@@ -76,6 +79,7 @@ def _run_plugins(scan: Scan, registry: Registry, options: ScanOptions) -> ScanRe
     if recognised:
         result.plugin = recognised[0]
         result.format, result.fields = recognised[1].format, dict(recognised[1].fields)
+        result.message = recognised[1].message or NO_MATCH  # "Part 12 was deleted." says more
     else:
         _fill_parsed(result)
     return result

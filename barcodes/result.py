@@ -38,6 +38,9 @@ class ScanResult:
     fields: dict[str, Any] = field(default_factory=dict)  # parsed fields: sku, mpn, quantity, lot, ...
     message: str = ""  # for people: why no match, or the error
     barcode_hash: str = ""  # SHA-256 hex of the canonical data, the key of linked barcodes
+    # The object a person linked this exact code to, when it is among the matches: it names that
+    # object, whatever other plugins read from the code's content (a received bag's label).
+    linked: Match | None = None
 
     @property
     def match(self) -> Match | None:
@@ -56,3 +59,5 @@ class PluginResult:
     # The code is this plugin's alone (an internal code names its object and cannot be linked),
     # so the resolver asks no further plugin.
     final: bool = False
+    # The matches are objects a person linked this exact code to (see ScanResult.linked).
+    linked: bool = False

@@ -92,7 +92,7 @@ def main() -> None:
                 page.keyboard.type(label, delay=args.delay)
                 pressed = time.perf_counter()
                 page.keyboard.press("Enter")
-                page.wait_for_selector(f"#scan-feed li:nth-child({number})")
+                page.wait_for_selector(f"#scan-feed li:nth-child({number})", state="attached")  # older rows fold away
                 after_enter.append((time.perf_counter() - pressed) * 1000)
             page.wait_for_function(f"document.querySelectorAll('#scan-feed li[data-scan-ms]').length === {len(labels)}")
             in_page = [float(v) for v in page.eval_on_selector_all("#scan-feed li", "r => r.map(e => e.dataset.scanMs)")]

@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "blueprints.scan",
     "blueprints.admin",
     "blueprints.stock_actions",
+    "blueprints.stock_item_changes",
     "blueprints.barcode_images",
     "blueprints.barcode_links",
     "blueprints.labels",

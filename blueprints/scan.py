@@ -9,14 +9,27 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, make_response, request
 from flask_login import current_user
 
+from barcodes.objects import kind, web_url
+from blueprints import locations, parts, stock_items, supplier_parts
 from blueprints.shared.access import requires
+from blueprints.shared.listing import search_text, top
 from blueprints.shared.rendering import redirect_to, render
 from extensions import htmx
+from models import Part, StockItem, StockLocation, SupplierPart
 from services import scanlog, scanning, settings
 
 bp = Blueprint("scan", __name__, url_prefix="/scan")
 
 DISABLED_MESSAGE = "Barcode scanning is turned off on this server (setting BARCODE_ENABLE)."
+# What "Search" after a no-match looks through: each kind's list search, a few of each.
+FIND_KINDS = (
+    ("part", parts.LISTING, (Part.name, Part.id)),
+    ("stocklocation", locations.LISTING, (StockLocation.name, StockLocation.id)),
+    ("stockitem", stock_items.LISTING, (Part.name, StockItem.id)),
+    ("supplierpart", supplier_parts.LISTING, (SupplierPart.sku, SupplierPart.id)),
+)
+FIND_LIMIT = 5
+MAX_LINK_DATA = 4096
 # A few codes to scan while setting a scanner up: (symbology, title, data). The punctuation line
 # shows a keyboard-layout mismatch at once; the ECIA one shows whether GS/RS/EOT arrive.
 TEST_CODES = (
@@ -102,6 +115,19 @@ def submit_image():
         outcome = scanning.scan_image(data, source=request.form.get("source", "photo"),
                                       user_id=current_user.id, may_receive=_may_receive())
     return _answer(outcome)
+
+
+@bp.get("/find")
+def find():
+    """Parts, locations, stock items and supplier parts whose names or codes contain `q` (what a scan
+    with no match offers); with `barcode`, operators may link that barcode to one of them."""
+    q = search_text("q")
+    barcode = (request.args.get("barcode") or "")[:MAX_LINK_DATA]
+    found = [(kind(object_type).label, [(object_type, obj.id, str(obj), web_url(object_type, obj.id))
+                                        for obj in top(spec, q, order, FIND_LIMIT)])
+             for object_type, spec, order in FIND_KINDS] if q else []
+    return render("scan/find.html", block="found", q=q, barcode=barcode, found=[kind for kind in found if kind[1]],
+                  may_link=bool(barcode) and current_user.has_role("operator"))
 
 
 @bp.get("/check")

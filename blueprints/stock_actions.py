@@ -13,7 +13,7 @@ from blueprints.shared.rendering import redirect_to, render
 from extensions import db, htmx
 from models import ScanSession, StockItem, StockLocation
 from services import settings
-from services.stock import StockError, count, move, sessions, undo
+from services.stock import StockError, count, count_commit, move, sessions, undo
 from services.stock import receive as receiving
 from services.stock.common import location_name
 
@@ -77,8 +77,10 @@ def _session(session_id: int) -> ScanSession:
     return scan_session
 
 
-def _session_page(scan_session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None):
-    """Render the session page (or one of its blocks) with everything it shows."""
+def _session_page(scan_session: ScanSession, *, block: str | None = None, status: int = 200, outcome=None, error=None,
+                  review: count_commit.Review | None = None):
+    """Render the session page (or one of its blocks) with everything it shows; `review` lists what
+    committing a count would write, for the user to confirm."""
     sessions.preload(scan_session)
     rows = count.report(scan_session) if scan_session.kind == "count" else []
     last = undo.last_committed(scan_session.location_id, scan_session.user_id) if scan_session.kind == "move" else None
@@ -86,14 +88,14 @@ def _session_page(scan_session: ScanSession, *, block: str | None = None, status
                   counting=scan_session.kind == "count", webcam=settings.get("BARCODE_WEBCAM_SUPPORT"),
                   rows=rows, summary=count.summary(rows), fmt=count.fmt_quantity, web_url=web_url,
                   undoable=last is not None and last.id == scan_session.id, location_name=location_name,
-                  oob=bool(htmx) and block == "scan_result")
+                  oob=bool(htmx) and block == "scan_result", review=review)
 
 
 @bp.route("/sessions/<id:session_id>")
 @requires("operator")
 def session_page(session_id: int):
-    """A session: the scan input, what this page scanned, and the staged list."""
-    return _session_page(_session(session_id))
+    """A session: the scan input, what this page scanned, and the staged list (htmx: the list alone)."""
+    return _session_page(_session(session_id), block="staged")
 
 
 @bp.route("/sessions/<id:session_id>/scan", methods=["POST"])
@@ -165,15 +167,36 @@ def count_line(session_id: int, line_id: int):
     return _session_page(scan_session, block="staged")
 
 
+@bp.route("/sessions/<id:session_id>/review")
+@requires("operator")
+def review_count(session_id: int):
+    """Every change committing the count would write, to confirm before anything is written."""
+    scan_session = _session(session_id)
+    if scan_session.kind != "count":
+        abort(404, description="Only a count is reviewed before its commit.")
+    if scan_session.status != "open":
+        return redirect_to(url_for(".session_page", session_id=scan_session.id))
+    return _session_page(scan_session, block="staged", review=count_commit.review(scan_session))
+
+
 @bp.route("/sessions/<id:session_id>/commit", methods=["POST"], defaults={"verb": "commit"})
 @bp.route("/sessions/<id:session_id>/undo", methods=["POST"], defaults={"verb": "undo"})
 @bp.route("/sessions/<id:session_id>/cancel", methods=["POST"], defaults={"verb": "cancel"})
 def finish_session(session_id: int, verb: str):
-    """Commit, undo or cancel a session in one transaction; a clear message when refused."""
+    """Commit, undo or cancel a session in one transaction; a clear message when refused. A count
+    commits only the changes the user reviewed (field `reviewed`); without them it shows the review."""
     scan_session = _session(session_id)
-    action = {"commit": sessions.commit, "undo": undo.undo, "cancel": sessions.cancel}[verb]
+    reviewed = request.form.get("reviewed", "")[:64]
     try:
-        action(scan_session, user_id=_uid()) if verb != "cancel" else action(scan_session)
+        if verb == "commit":
+            sessions.commit(scan_session, user_id=_uid(), reviewed=reviewed)
+        elif verb == "undo":
+            undo.undo(scan_session, user_id=_uid())
+        else:
+            sessions.cancel(scan_session)
+    except count_commit.ReviewOutdated as outdated:  # show what would be written now
+        return _session_page(scan_session, block="staged", status=422 if reviewed else 200,
+                             error=str(outdated) if reviewed else None, review=count_commit.review(scan_session))
     except StockError as error:  # the service rolled back: the session shows as it is stored
         return _session_page(scan_session, block="staged", status=422, error=str(error))
     if verb == "cancel":
@@ -194,53 +217,67 @@ def count_csv(session_id: int):
 
 # --- receiving -----------------------------------------------------------------------------------
 
-def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None):
-    """The receive page for a scanned label: the form, an 'already received' warning, or 'create it'."""
+def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None, location_id: int | None = None,
+                  supplier_part_id: int | None = None, labelled: bool = True):
+    """The receive page for a scanned label (or a supplier part's package without one): the form, an
+    'already received' warning, or 'create it'; `location_id` is the location it was opened from,
+    where the package goes unless another is scanned."""
     draft, already, unknown = None, None, None
-    if raw and not received:
+    if (raw or supplier_part_id) and not received:
         try:
-            draft = receiving.inspect(raw)
+            draft = receiving.inspect(raw) if raw else receiving.draft_for(supplier_part_id)
         except receiving.AlreadyReceived as warning:
             already = warning
         except receiving.UnknownSupplierPart as missing:
             unknown = missing
         except StockError as problem:
             error, status = error or str(problem), 422 if status == 200 else status
-    fields = draft.result.fields if draft else ({} if not unknown else receiving.resolve(raw).fields)
+    fields = draft.result.fields if draft and draft.result else ({} if not unknown else receiving.resolve(raw).fields)
+    preset = db.session.get(StockLocation, location_id) if location_id else None
     return render(RECEIVE_PAGE, block="receive", status=status, raw=raw, draft=draft, already=already,
                   unknown=unknown, error=error, received=received, fields=fields, fmt=count.fmt_quantity,
-                  web_url=web_url, form=request.form)
+                  web_url=web_url, form=request.form, preset=preset, labelled=labelled)
 
 
 @bp.route("/receive")
 @requires("operator")
 def receive():
-    """Receive a supplier package: scan its label (or arrive here from the scan dialog's offer)."""
-    return _receive_page((request.args.get("barcode") or "")[:MAX_SCAN + 1])
+    """Receive a supplier package: scan its label (or arrive here from the scan dialog's offer, from a
+    location's page with ?location=ID, which is then where it goes, or from a supplier part's page with
+    ?supplier_part=ID for a package without a label)."""
+    return _receive_page((request.args.get("barcode") or "")[:MAX_SCAN + 1], location_id=arg_id("location"),
+                         supplier_part_id=arg_id("supplier_part"))
 
 
 @bp.route("/receive", methods=["POST"])
 def receive_post():
-    """Make the stock item from the label, in the scanned (or default) location."""
+    """Make the stock item from the label (or for the supplier part), in the scanned, chosen or default location."""
     raw = _scan_text()
+    location_id, supplier_part_id = arg_id("location_id", where="form"), arg_id("supplier_part_id", where="form")
+    given = {"user_id": _uid(), "location_code": _scan_text("location"), "location_id": location_id,
+             "quantity": request.form.get("quantity"), "lot": request.form.get("lot"),
+             "date_code": request.form.get("date_code")}
     try:
-        item = receiving.receive(raw, user_id=_uid(), location_code=_scan_text("location"),
-                                 location_id=arg_id("location_id", where="form"), quantity=request.form.get("quantity"),
-                                 lot=request.form.get("lot"), date_code=request.form.get("date_code"))
+        if raw or not supplier_part_id:
+            item = receiving.receive(raw, **given)
+        else:
+            item = receiving.receive_unlabelled(supplier_part_id, **given)
     except receiving.AlreadyReceived:
-        return _receive_page(raw, status=422)
+        return _receive_page(raw, status=422, location_id=location_id)
     except StockError as error:
-        return _receive_page(raw, status=422, error=str(error))
-    return _receive_page("", received=item)
+        return _receive_page(raw, status=422, error=str(error), location_id=location_id,
+                             supplier_part_id=supplier_part_id)
+    return _receive_page("", received=item, location_id=location_id, labelled=bool(raw))
 
 
 @bp.route("/receive/supplier-part", methods=["POST"])
 def create_supplier_part():
     """Create the unknown supplier part (and part) from the label, then continue receiving."""
     raw = _scan_text()
+    location_id = arg_id("location_id", where="form")
     try:
         receiving.create_supplier_part(raw, supplier_name=request.form.get("supplier", ""),
                                        part_name=request.form.get("part_name", ""), user_id=_uid())
     except StockError as error:
-        return _receive_page(raw, status=422, error=str(error))
-    return redirect_to(url_for(".receive", barcode=raw))
+        return _receive_page(raw, status=422, error=str(error), location_id=location_id)
+    return redirect_to(url_for(".receive", barcode=raw, location=location_id))

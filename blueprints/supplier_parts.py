@@ -10,7 +10,7 @@ from blueprints.shared.crud import Resource, register_crud
 from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import Company, Part, SupplierPart
-from services.inventory import delete_supplier_part, save_supplier_part
+from services.inventory import delete_supplier_part, save_supplier_part, supplied_stock
 
 bp = Blueprint("supplier_parts", __name__, url_prefix="/supplier-parts")
 
@@ -35,6 +35,6 @@ def prepare_supplier_part_form(form: SupplierPartForm, supplier_part: SupplierPa
 register_crud(bp, Resource(
     model=SupplierPart, form=SupplierPartForm, listing=LISTING, save=save_supplier_part,
     delete=delete_supplier_part, label="supplier part", object_type="supplierpart",
-    prepare_form=prepare_supplier_part_form,
+    prepare_form=prepare_supplier_part_form, detail_context=lambda obj: {"stock_items": supplied_stock(obj)},
     prefill=lambda: {"part_id": arg_id("part"), "supplier_id": arg_id("supplier")},
 ))

@@ -74,6 +74,10 @@ def _supplier_part_queries() -> dict[tuple[str, bool], Select]:
 
 
 _TITLE_QUERIES = _title_queries()
+# Per type: is there an object with a higher id? (one primary-key index probe)
+_LATER_QUERIES = {key: Prepared(select(model.__table__.c.id).where(model.__table__.c.id > bindparam("pk")).limit(1))
+                  for key, model in (("part", Part), ("stockitem", StockItem), ("stocklocation", StockLocation),
+                                     ("supplierpart", SupplierPart))}
 _BARCODE = Barcode.__table__
 _TARGET_BY_HASH = Prepared(select(_BARCODE.c.object_type, _BARCODE.c.object_id)
                            .where(_BARCODE.c.data_hash == bindparam("data_hash")))
@@ -93,6 +97,12 @@ class SqlCatalog:
         statement, title = _TITLE_QUERIES[object_type]
         rows = statement.all({"pk": object_id})
         return make_match(object_type, object_id, title(rows)) if rows else None
+
+    def was_deleted(self, object_type: str, object_id: int) -> bool:
+        """Whether a missing object existed once: a later one of its type exists (ids only grow)."""
+        if not is_reference(object_type, object_id):
+            return False
+        return _LATER_QUERIES[object_type].first({"pk": object_id}) is not None
 
     def linked_target(self, data_hash: str) -> tuple[str, int] | None:
         """The (type, id) a linked barcode points to: one unique-index lookup."""

@@ -36,6 +36,7 @@ class LinkOutcome:
     removed: int = 0  # links removed
     error: str = ""  # why nothing was done, for people
     answer: str = ""  # what the caller's `answer` made of this outcome; also the scan-log row's response
+    unreadable: bool = False  # the input was no scan at all (empty, too long), rather than refused
 
 
 # Turns an outcome into the text the caller will send back (an API's JSON body), so the scan-log
@@ -107,6 +108,7 @@ def link(raw: str, object_type: str, object_id: int, *, user_id: int | None, sou
     except (ScanInputError, LinkError) as error:
         db.session.rollback()
         outcome.error = str(error)
+        outcome.unreadable = isinstance(error, ScanInputError)
     _log("link", outcome, scan, object_type, object_id, user_id=user_id, source=source, answer=answer, started=started)
     db.session.commit()
     return outcome
@@ -134,11 +136,22 @@ def unlink(object_type: str, object_id: int, data: str | None = None, *, user_id
 
 def _log(action: str, outcome: LinkOutcome, scan: Scan, object_type: str, object_id: int, *, user_id: int | None,
          source: str, answer: Answer | None, started: float) -> None:
-    """The scan-log row of a link or unlink: the object it concerned, and the caller's answer."""
+    """The scan-log row of a link or unlink: the object it concerned, done or refused (error: no scan
+    at all), and the caller's answer (or, without one, what happened in words)."""
     match = _CATALOG.find_match(object_type, object_id)
     result = ScanResult(scan=scan, status="error" if outcome.error else "match", matches=[match] if match else [],
                         format="linked", message=outcome.error,
                         barcode_hash=outcome.barcode.data_hash if outcome.barcode else "")
     outcome.answer = answer(outcome) if answer else ""
-    scanlog.record(source=source, user_id=user_id, raw=scan.raw, result=result, action=action,
-                   response=outcome.answer, duration_ms=(perf_counter() - started) * 1000)
+    said = outcome.answer or outcome.error or _done_message(action, outcome, match)
+    scanlog.record(source=source, user_id=user_id, raw=scan.raw, result=result, action=action, response=said,
+                   duration_ms=(perf_counter() - started) * 1000,
+                   outcome="error" if outcome.unreadable else ("refused" if outcome.error else "done"))
+
+
+def _done_message(action: str, outcome: LinkOutcome, match) -> str:
+    """'Linked to part 12 LM358.' and the like, for the history of a link made on a page."""
+    target = f"{match.object_type} {match.object_id} {match.title}" if match else "a deleted object"
+    if action == "link":
+        return f"Linked to {target}."
+    return f"Unlinked {outcome.removed} barcode{'s' if outcome.removed != 1 else ''} from {target}."

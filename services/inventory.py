@@ -340,3 +340,10 @@ def location_stock(location: StockLocation, limit: int = 200) -> list[StockItem]
     return list(db.session.scalars(
         db.select(StockItem).join(StockItem.part).where(StockItem.location_id == location.id)
         .order_by(Part.name, StockItem.id).limit(limit)))
+
+
+def supplied_stock(supplier_part: SupplierPart, limit: int = 200) -> list[StockItem]:
+    """The stock items received as `supplier_part`, newest first."""
+    return list(db.session.scalars(
+        db.select(StockItem).where(StockItem.supplier_part_id == supplier_part.id)
+        .order_by(StockItem.id.desc()).limit(limit)))

@@ -21,6 +21,8 @@ SUPPLIER_FORMATS = {"ecia", "lcsc", "tme", "gs1"}
 RECEIVE_ENDPOINT = "stock_actions.receive"
 TIMEOUT_MESSAGE = "No barcode found in time. Try a sharper photo, closer to the barcode."
 BUSY_MESSAGE = "The server is busy reading other images; try again in a moment."
+# Formats of codes we print ourselves (or InvenTree did): they name an object and are never linked.
+OWN_FORMATS = {"internal", "inventree"}
 # Longest raw input kept in the scan log; the engine refuses far shorter input as too long anyway.
 MAX_LOGGED_RAW = 8192
 # Control characters a scan may carry, shown as their Unicode control pictures.
@@ -55,6 +57,26 @@ class ScanOutcome:
         """The HTTP status of the answer: 422 for input the engine refused and photos without a
         barcode, 503 while every image decoder is busy, 200 otherwise."""
         return 422 if self.refused else {"error": 422, "busy": 503}.get(self.answer, 200)
+
+    @property
+    def objects(self) -> list[Choice]:
+        """The choices that open an object (the others are actions on it, such as Receive)."""
+        return [choice for choice in self.choices if choice.kind == "open"]
+
+    @property
+    def linkable(self) -> bool:
+        """Whether an unknown code can be linked to an object (our own codes cannot)."""
+        return self.answer == "no_match" and self.result is not None and self.result.format not in OWN_FORMATS
+
+    @property
+    def search_text(self) -> str:
+        """What to search for after no match: the label's SKU or part number, else the text itself
+        (nothing for our own codes, or text with separators in it)."""
+        fields = self.result.fields if self.result else {}
+        named = next((str(fields[key]) for key in ("sku", "mpn") if fields.get(key)), "")
+        if named or not self.linkable or any(ord(char) < 0x20 for char in self.data):
+            return named[:100]
+        return self.data[:100]
 
     @property
     def data_parts(self) -> list[tuple[bool, str, str]]:
@@ -102,6 +124,8 @@ def decide(result: ScanResult, may_receive: bool = False) -> ScanOutcome:
         choices.append(Choice("receive", "Receive stock", receive))
     if not result.matches:
         return ScanOutcome("no_match", data=data, choices=choices, message=result.message, result=result)
+    if result.linked is not None:  # a person linked this code to that object: it names that object
+        return ScanOutcome("redirect", data=data, url=result.linked.url, result=result)
     if len(choices) == 1:
         return ScanOutcome("redirect", data=data, url=choices[0].url, result=result)
     return ScanOutcome("choose", data=data, choices=choices, result=result)

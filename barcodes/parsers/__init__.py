@@ -39,14 +39,21 @@ def _parsers() -> list[Callable[[str], Parsed | None]]:
 
 
 def parse(text: str, aim_id: str = "") -> Parsed | None:
-    """The first parser's result for canonical scan text, or None when no format fits."""
+    """The first parser's result for canonical scan text, or None when no format fits.
+
+    An AIM identifier is a hint, never a veto: one that flags GS1 data lets an element string without
+    its leading FNC1 parse as GS1, but content that is another format (an ISO/IEC 15434 envelope
+    behind a scanner's wrong prefix) still parses as what it is.
+    """
     if not isinstance(text, str) or not text or len(text) > 4096:
         return None
     if aim_id:
         from barcodes.parsers import gs1
 
         if gs1.is_gs1_aim(aim_id):
-            return _safe(lambda t: gs1.parse(t, force=True), text)
+            forced = _safe(lambda t: gs1.parse(t, force=True), text)
+            if forced is not None:
+                return forced
     for parser in _parsers():
         result = _safe(parser, text)
         if result is not None:

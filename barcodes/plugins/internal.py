@@ -31,5 +31,6 @@ class InternalPlugin:
         match = self.catalog.find_match(object_type, object_id)
         if match is None:
             label = objects.kind(object_type).label
-            return PluginResult(format=fmt, fields=fields, message=f"{label} {object_id} does not exist.", final=True)
+            gone = "was deleted" if self.catalog.was_deleted(object_type, object_id) else "does not exist"
+            return PluginResult(format=fmt, fields=fields, message=f"{label} {object_id} {gone}.", final=True)
         return PluginResult(matches=[match], format=fmt, fields=fields, final=True)

@@ -23,4 +23,4 @@ class LinkedPlugin:
         match = self.catalog.find_match(*target)
         if match is None:
             return PluginResult(format="linked", message="The linked object no longer exists.")
-        return PluginResult(matches=[match], format="linked")
+        return PluginResult(matches=[match], format="linked", linked=True)

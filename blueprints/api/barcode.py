@@ -30,7 +30,7 @@ from services import barcode_linking, scanlog, scanning, settings
 from services.barcode_engine import resolve_scan, scan_options
 from services.barcode_objects import get_object
 
-HISTORY_RESULTS = ("match", "no_match", "error")
+HISTORY_RESULTS = scanlog.RESULTS
 
 
 def _require_barcodes_enabled() -> None:
@@ -65,7 +65,7 @@ def scan_answer(raw: str, result: ScanResult) -> tuple[dict, int]:
     base = {"plugin": result.plugin, "barcode_data": raw, "barcode_hash": result.barcode_hash}
     if result.fields:
         base["fields"] = json.loads(json.dumps(result.fields, default=str))
-    match = result.match
+    match = result.linked or result.match  # a linked code names what it was linked to
     instance = serializers.find_serialized(match.object_type, match.object_id) if match else None
     if instance is None:
         message = "No match found for barcode data" if result.status != "error" else (result.message or "Error")

@@ -10,6 +10,7 @@ from blueprints.api.payload import DEFAULT_LIMIT, MAX_BARCODE_LENGTH, MAX_LIMIT,
 from blueprints.api.users import API_VERSION, SERVER_NAME, SERVER_VERSION
 from blueprints.shared.access import public
 from models import OBJECT_TYPES
+from services import scanlog
 
 TOKEN_AUTH = [{"tokenAuth": []}, {"cookieAuth": []}]
 BASIC_OR_TOKEN = [{"basicAuth": []}, {"tokenAuth": []}, {"cookieAuth": []}]
@@ -158,7 +159,7 @@ def _barcode_paths() -> dict:
         "/api/barcode/history/": {"get": _operation(
             "Scan history, newest first (admin)", {"200": _json(_page("ScanHistory"), "A page")},
             params=[*PAGE_PARAMS, _query("user", FILTER, "User pk"),
-                    _query("result", {"type": "string", "enum": ["match", "no_match", "error"]}, "Result"),
+                    _query("result", {"type": "string", "enum": list(scanlog.RESULTS)}, "Result"),
                     _query("source", {"type": "string", "maxLength": 16, "pattern": NO_NUL}, "Source, e.g. api")],
             errors=(400, 401, 403))},
         "/api/barcode/history/{pk}/": {"delete": _operation(

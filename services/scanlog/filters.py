@@ -11,8 +11,14 @@ from database.ids import parse_id
 from extensions import db
 from models import ScanLog, User
 
-SOURCES = ("wedge", "dialog", "camera", "photo", "api", "action")
-RESULTS = ("match", "no_match", "error")
+# Where a row came from: the scanner typing on any page (wedge), the scan dialog, a camera or photo,
+# a field on a page (linking on an object's page, a scan session, receiving), a button with no
+# barcode (commit, undo), the API; "action" is what stock work was logged as before "page" and "button".
+SOURCES = ("wedge", "dialog", "camera", "photo", "page", "button", "api", "action")
+# What came of it: a lookup found something (match) or nothing (no_match); work that changes data was
+# done or refused (the reason in the row's response); error: the input could not be read at all.
+RESULTS = ("match", "no_match", "done", "refused", "error")
+SUCCESSES = ("match", "done")
 # Ids and times rise together except for scans committed in a different order than they began;
 # date filters become id bounds (which every index serves) widened by this many rows for safety.
 DATE_ID_SLACK = 1000

@@ -10,7 +10,7 @@ from sqlalchemy import func
 
 from extensions import db
 from models import OBJECT_TYPES, ScanLog, User, utcnow
-from services.scanlog.filters import ScanFilter, conditions, day_start
+from services.scanlog.filters import SUCCESSES, ScanFilter, conditions, day_start
 from services.scanlog.writer import DELETE_BATCH, delete_ids
 
 OBJECT_PATHS = {"part": "/parts/{}", "stockitem": "/stock-items/{}",
@@ -118,7 +118,8 @@ def export_rows(f: ScanFilter | None = None, batch: int = 1000) -> Iterator[tupl
 
 
 def daily_counts(days: int = 30, today: dt.date | None = None) -> list[tuple[dt.date, int, int]]:
-    """(day, matches, misses) for the last `days` days, oldest first; misses include errors."""
+    """(day, matches, misses) for the last `days` days, oldest first; work done counts as a match,
+    refusals and errors as misses."""
     today = today or utcnow().date()
     first = today - dt.timedelta(days=days - 1)
     if db.engine.dialect.name == "postgresql":
@@ -131,7 +132,7 @@ def daily_counts(days: int = 30, today: dt.date | None = None) -> list[tuple[dt.
     for day_value, result, n in db.session.execute(query):
         key = day_value if isinstance(day_value, dt.date) else dt.date.fromisoformat(str(day_value)[:10])
         if key in totals:
-            totals[key][0 if result == "match" else 1] += n
+            totals[key][0 if result in SUCCESSES else 1] += n
     return [(d, m, x) for d, (m, x) in sorted(totals.items())]
 
 

@@ -35,13 +35,18 @@ def record(
     response: Any = "",
     duration_ms: float = 0.0,
     error: str = "",
+    outcome: str = "",
 ) -> int | None:
     """Write a scan-log row in the caller's transaction (the caller commits); returns its id, or
-    None when logging is off. A Core insert: every scan pays it, and it needs no ORM bookkeeping."""
+    None when logging is off. A Core insert: every scan pays it, and it needs no ORM bookkeeping.
+
+    `result` is what the scan resolved to (match, no_match, error); a row for work that changes data
+    (link, move, receive, commit...) passes `outcome` instead: done, or refused (see filters.RESULTS).
+    """
     if not settings.get("BARCODE_STORE_RESULTS"):
         return None
     scan: Scan | None = result.scan if result else None
-    match = result.match if result else None
+    match = (result.linked or result.match) if result else None
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
     text = response if isinstance(response, str) else json.dumps(response, default=str)
@@ -54,7 +59,7 @@ def record(
         symbology=(scan.symbology if scan else "")[:32],
         aim_id=(scan.aim_id if scan else "")[:4],
         plugin=((result.plugin or "") if result else "")[:64],
-        result="error" if error or result is None else result.status,
+        result=outcome or ("error" if error or result is None else result.status),
         object_type=match.object_type if match else "",
         object_id=match.object_id if match else None,
         action=action[:32],

@@ -1,6 +1,7 @@
 """Shared pieces of the stock actions: errors, quantities, scans, tracking and the location tree."""
 from __future__ import annotations
 
+import time
 from decimal import Decimal, InvalidOperation
 
 from barcodes.result import Match, Scan, ScanResult
@@ -11,7 +12,10 @@ from services import scanlog
 
 # The most a quantity may be: what Numeric(18, 5) holds.
 MAX_QUANTITY = Decimal("9999999999999")
-SCAN_SOURCE = "action"
+# Scans for stock work are typed or scanned into a field on one of the stock pages; the API and the
+# session camera say so themselves. Work started by a button (commit, undo) has no scan: "button".
+SCAN_SOURCE = "page"
+BUTTON_SOURCE = "button"
 GONE_STATUSES = ("lost", "destroyed")
 
 
@@ -52,11 +56,21 @@ def fmt_quantity(quantity: Decimal | None) -> str:
     return text
 
 
-def resolve(raw: str) -> ScanResult:
+def resolve(raw: str, source: str = SCAN_SOURCE) -> ScanResult:
     """Resolve scanned text through the barcode engine."""
     from services.barcode_engine import resolve_scan
 
-    return resolve_scan(raw, source=SCAN_SOURCE)
+    return resolve_scan(raw, source=source)
+
+
+def started() -> float:
+    """A start time for the duration a scan-log row records (pass it to log_scan or log_action)."""
+    return time.perf_counter()
+
+
+def elapsed_ms(since: float) -> float:
+    """Milliseconds since `since` (from started())."""
+    return (time.perf_counter() - since) * 1000
 
 
 def pick(result: ScanResult, object_type: str) -> Match | None:
@@ -71,17 +85,26 @@ def describe_match(match: Match) -> str:
     return f"{names.get(match.object_type, match.object_type)} ({match.title})"
 
 
-def log_scan(result: ScanResult, *, user_id: int | None, action: str, response, source: str = SCAN_SOURCE) -> int | None:
-    """Write the scan-log row for a scan that did (or tried) stock work; returns its id."""
-    return scanlog.record(source=source, user_id=user_id, raw=result.scan.raw, result=result,
-                          action=action, response=response)
+def log_scan(result: ScanResult, *, user_id: int | None, action: str, response, since: float, done: bool = True,
+             source: str = SCAN_SOURCE) -> int | None:
+    """Write the scan-log row of a scan for stock work (the caller commits); returns its id.
+
+    The row's result says what came of it: no_match or error when the scan named nothing, else done,
+    or refused (`done=False`, the reason in `response`); its duration runs from `since`.
+    """
+    outcome = result.status if result.status in ("no_match", "error") else ("done" if done else "refused")
+    return scanlog.record(source=source, user_id=user_id, raw=result.scan.raw, result=result, action=action,
+                          response=response, duration_ms=elapsed_ms(since), outcome=outcome)
 
 
-def log_action(location: StockLocation, *, user_id: int | None, action: str, response) -> int | None:
-    """Write a scan-log row for work started by a button (commit, undo), naming the location."""
-    match = Match("stocklocation", location.id, location.path, "")
+def log_action(target: StockLocation | StockItem, *, user_id: int | None, action: str, response,
+               since: float) -> int | None:
+    """Write the scan-log row of work started by a button (commit, undo, a quantity form): no barcode,
+    the location or stock item it concerned, result done (the caller commits)."""
+    object_type = "stockitem" if isinstance(target, StockItem) else "stocklocation"
+    match = Match(object_type, target.id, str(target), "")
     result = ScanResult(scan=Scan(raw=b"", text=""), status="match", matches=[match])
-    return log_scan(result, user_id=user_id, action=action, response=response)
+    return log_scan(result, user_id=user_id, action=action, response=response, since=since, source=BUTTON_SOURCE)
 
 
 def track(item: StockItem, action: str, *, user_id: int | None, scan_log_id: int | None = None,

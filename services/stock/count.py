@@ -1,4 +1,9 @@
-"""Counting a location (stocktake): expected against counted, commit adjustments, a CSV report."""
+"""Counting a location (stocktake): scan what you find, type what differs, see expected against counted.
+
+Scanning an item says it is here; it does not count its pieces. Until a quantity is typed for it the
+line is *found* and its booked quantity stands, so no scan alone can write stock off. Committing goes
+through a review of every change it will write (services/stock/count_commit.py).
+"""
 from __future__ import annotations
 
 import csv
@@ -11,21 +16,14 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import ScanSession, ScanSessionLine, StockItem
-from services.stock.common import (
-    GONE_STATUSES,
-    ConflictError,
-    StockError,
-    fmt_quantity,
-    lock_items,
-    log_action,
-    parse_quantity,
-    track,
-)
-from services.stock.staging import Outcome, claim, line_for_item, require_open
+from services.stock.common import GONE_STATUSES, StockError, fmt_quantity, parse_quantity
+from services.stock.staging import Outcome, line_for_item, require_open
 
 # A short number typed into a count session is a quantity for the last scanned item, not a barcode.
 QUANTITY_INPUT = re.compile(r"\d{1,6}(?:[.,]\d{1,5})?")
-CATEGORIES = ("matched", "difference", "missing", "unexpected")
+# found: scanned, no quantity typed (the booked quantity stands); matched/difference: a typed quantity
+# against the booked one; missing: not found (or counted 0); unexpected: booked somewhere else.
+CATEGORIES = ("matched", "found", "difference", "missing", "unexpected")
 
 
 @dataclass
@@ -34,9 +32,10 @@ class CountRow:
 
     item: StockItem
     expected: Decimal | None  # None: the item was not expected here
-    counted: Decimal | None  # None: not scanned (yet)
+    counted: Decimal | None  # None: no quantity typed (found, or not scanned yet)
     category: str
     line_id: int | None = None  # the staged line, None for an expected item not scanned yet
+    booked: Decimal | None = None  # the item's quantity as booked when it was scanned (wherever it was)
 
     @property
     def difference(self) -> Decimal | None:
@@ -51,25 +50,31 @@ def is_quantity_input(text: str) -> bool:
     return bool(QUANTITY_INPUT.fullmatch(text.strip()))
 
 
+def _where(item: StockItem) -> str:
+    return item.location.path if item.location else "no location"
+
+
 def count_item(scan_session: ScanSession, item: StockItem) -> Outcome:
-    """Count one more of an item (the first scan counts 1); the caller commits."""
+    """Note an item as found here (its booked quantity stands until one is typed); the caller commits."""
     line = line_for_item(scan_session, item.id)
     if line is not None:
-        line.counted = (line.counted or 0) + 1
-        return Outcome("warning", "counted", f"{item}: scanned again, counted {fmt_quantity(line.counted)}.",
-                       line=line)
+        state = (f"found, {fmt_quantity(line.seen_quantity)} as booked" if line.counted is None
+                 else f"counted {fmt_quantity(line.counted)}")
+        return Outcome("warning", "duplicate", f"{item} is already in the count ({state}). "
+                       "Type a quantity and Enter to change it.", line=line)
     if item.status in GONE_STATUSES:
         return Outcome("error", "wrong_type", f"{item} is marked {item.status}; it cannot be counted.")
-    line = ScanSessionLine(session=scan_session, stock_item=item, counted=Decimal(1), seen_location_id=item.location_id,
+    line = ScanSessionLine(session=scan_session, stock_item=item, counted=None, seen_location_id=item.location_id,
                            seen_quantity=item.quantity)
     db.session.add(line)
     db.session.flush()
+    booked = fmt_quantity(item.quantity)
     if item.location_id != scan_session.location_id:
-        where = item.location.path if item.location else "no location"
-        return Outcome("warning", "unexpected", f"{item} was not expected here (it is booked in {where}); "
-                       "committing moves it here.", line=line)
-    return Outcome("accepted", "accepted", f"{item}: counted 1 of {fmt_quantity(item.quantity)} expected. "
-                   "Type a quantity and Enter to correct.", line=line)
+        return Outcome("warning", "unexpected", f"{item} was not expected here (booked in {_where(item)} with "
+                       f"{booked}). Committing moves it here with {booked}, unless you type the quantity you see.",
+                       line=line)
+    return Outcome("accepted", "accepted", f"{item}: found, {booked} expected. Type the quantity you see and "
+                   "Enter if it differs.", line=line)
 
 
 def set_count(scan_session: ScanSession, line_id: int | None, text: str) -> Outcome:
@@ -85,13 +90,15 @@ def set_count(scan_session: ScanSession, line_id: int | None, text: str) -> Outc
         raise StockError("Scan an item first, then type its quantity.")
     line.counted = quantity
     db.session.commit()
-    return Outcome("accepted", "quantity", f"{line.stock_item.part.name}: counted {fmt_quantity(quantity)}.",
-                   line=line)
+    return Outcome("accepted", "quantity", f"{line.stock_item.part.name}: counted {fmt_quantity(quantity)} "
+                   f"({fmt_quantity(line.seen_quantity)} booked).", line=line)
 
 
-def _category(expected: Decimal | None, counted: Decimal | None) -> str:
+def _category(expected: Decimal | None, counted: Decimal | None, scanned: bool) -> str:
     if expected is None:
         return "unexpected"
+    if counted is None:
+        return "found" if scanned else "missing"
     if not counted and expected:
         return "missing"
     return "matched" if counted == expected else "difference"
@@ -101,13 +108,15 @@ def report(scan_session: ScanSession) -> list[CountRow]:
     """Expected against counted: the staged lines, plus (while open) the expected items not yet scanned."""
     here = scan_session.location_id
     rows = [CountRow(line.stock_item, line.seen_quantity if line.seen_location_id == here else None,
-                      line.counted, "", line.id) for line in scan_session.lines if line.stock_item is not None]
+                     line.counted, "", line.id, line.seen_quantity)
+            for line in scan_session.lines if line.stock_item is not None]
     if scan_session.status == "open":
         seen = {row.item.id for row in rows}
-        rows += [CountRow(item, item.quantity, None, "") for item in expected_items(here) if item.id not in seen]
+        rows += [CountRow(item, item.quantity, None, "", booked=item.quantity)
+                 for item in expected_items(here) if item.id not in seen]
     for row in rows:
-        row.category = _category(row.expected, row.counted)
-    order = {name: rank for rank, name in enumerate(("missing", "difference", "unexpected", "matched"))}
+        row.category = _category(row.expected, row.counted, row.line_id is not None)
+    order = {name: rank for rank, name in enumerate(("missing", "difference", "unexpected", "found", "matched"))}
     return sorted(rows, key=lambda row: (order[row.category], row.item.part.name, row.item.id))
 
 
@@ -121,56 +130,6 @@ def expected_items(location_id: int) -> list[StockItem]:
     query = (db.select(StockItem).where(StockItem.location_id == location_id, StockItem.status.not_in(GONE_STATUSES))
              .options(selectinload(StockItem.part)).order_by(StockItem.id))
     return list(db.session.execute(query).scalars())
-
-
-def commit_count(scan_session: ScanSession, *, user_id: int | None) -> int:
-    """Write the count in one transaction: adjustments, moves here, missing items; returns items touched."""
-    claim(scan_session, "open", "committed")
-    try:
-        touched = _apply_count(scan_session, user_id=user_id)
-    except StockError:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return touched
-
-
-def _apply_count(scan_session: ScanSession, *, user_id: int | None) -> int:
-    """Check the counted items against the present and write the adjustments (the caller commits)."""
-    here = scan_session.location_id
-    lines = [line for line in scan_session.lines if line.stock_item_id]
-    items = lock_items([line.stock_item_id for line in lines] + [item.id for item in expected_items(here)])
-    conflicts = [f"{items[line.stock_item_id]} changed after you counted it." if line.stock_item_id in items
-                 else "A counted stock item was deleted meanwhile." for line in lines
-                 if line.stock_item_id not in items or items[line.stock_item_id].location_id != line.seen_location_id
-                 or items[line.stock_item_id].quantity != line.seen_quantity]
-    if conflicts:
-        raise ConflictError("Nothing was written: " + " ".join(conflicts) + " Remove and count it again.")
-    log_id = log_action(scan_session.location, user_id=user_id, action="count", response={"session": scan_session.id})
-    note = f"Count of {scan_session.location.path} (session {scan_session.id})"
-    counted_ids = {line.stock_item_id for line in lines}
-    for line in lines:
-        item = items[line.stock_item_id]
-        if not line.counted:  # counted none: the item is missing, its booked quantity stays for the record
-            track(item, "counted", user_id=user_id, scan_log_id=log_id, from_location_id=item.location_id,
-                  to_location_id=here, quantity_before=item.quantity, quantity_after=item.quantity,
-                  notes=f"{note}: counted 0, marked missing")
-            item.location_id, item.status = here, "missing"
-            continue
-        track(item, "counted", user_id=user_id, scan_log_id=log_id, from_location_id=item.location_id,
-              to_location_id=here, quantity_before=item.quantity, quantity_after=line.counted, notes=note)
-        item.location_id, item.quantity = here, line.counted
-        if item.status == "missing":
-            item.status = "ok"
-    for item in items.values():
-        if item.id in counted_ids or item.location_id != here:
-            continue
-        scan_session.lines.append(ScanSessionLine(stock_item=item, counted=Decimal(0), seen_location_id=here,
-                                             seen_quantity=item.quantity))
-        track(item, "counted", user_id=user_id, scan_log_id=log_id, from_location_id=here, to_location_id=here,
-              quantity_before=item.quantity, quantity_after=item.quantity, notes=f"{note}: not found, marked missing")
-        item.status = "missing"
-    return len(scan_session.lines)
 
 
 def csv_report(scan_session: ScanSession) -> str:

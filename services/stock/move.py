@@ -17,6 +17,7 @@ from services.stock.common import (
     parse_quantity,
     pick,
     resolve,
+    started,
     track,
 )
 
@@ -31,11 +32,11 @@ class Moved:
     message: str
 
 
-def refuse(result: ScanResult | None, *, user_id: int | None, action: str, message: str) -> StockError:
+def refuse(result: ScanResult | None, *, user_id: int | None, action: str, message: str, since: float) -> StockError:
     """Undo anything pending, keep the refused scan in the log, and return the error to raise."""
     db.session.rollback()
     if result is not None:
-        log_scan(result, user_id=user_id, action=action, response={"error": message})
+        log_scan(result, user_id=user_id, action=action, response={"error": message}, since=since, done=False)
         db.session.commit()
     return StockError(message)
 
@@ -92,6 +93,7 @@ def _split(item: StockItem, quantity: Decimal, *, user_id: int | None, scan_log_
 
 def scan_into_location(item_id: int, raw: str, *, user_id: int | None) -> Moved:
     """Move a stock item to the location whose barcode was scanned; commits, or raises StockError."""
+    since = started()
     result = resolve(raw)
     try:
         location = scanned_location(result)
@@ -99,18 +101,19 @@ def scan_into_location(item_id: int, raw: str, *, user_id: int | None) -> Moved:
         if item is None:
             raise StockError("That stock item no longer exists.")
     except StockError as error:
-        raise refuse(result, user_id=user_id, action="move", message=str(error)) from None
+        raise refuse(result, user_id=user_id, action="move", message=str(error), since=since) from None
     from_path = item.location.path if item.location else "no location"
     if item.location_id == location.id:
         message = f"{item} is already in {location.path}."
-        log_scan(result, user_id=user_id, action="move", response={"warning": message})
+        log_scan(result, user_id=user_id, action="move", response={"warning": message}, since=since, done=False)
         db.session.commit()
         return Moved(item, from_path, location, message)
     try:
-        scan_id = log_scan(result, user_id=user_id, action="move", response={"stockitem": item.id})
+        scan_id = log_scan(result, user_id=user_id, action="move", since=since,
+                           response={"stockitem": item.id, "from": from_path, "to": location.path})
         move_item(item, location, user_id=user_id, scan_log_id=scan_id)
     except StockError as error:
-        raise refuse(result, user_id=user_id, action="move", message=str(error)) from None
+        raise refuse(result, user_id=user_id, action="move", message=str(error), since=since) from None
     db.session.commit()
     return Moved(item, from_path, location, f"Moved {item} from {from_path} to {location.path}.")
 

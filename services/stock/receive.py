@@ -11,7 +11,18 @@ from barcodes.result import ScanResult
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
 from services import barcode_linking
-from services.stock.common import StockError, fmt_quantity, log_scan, parse_quantity, pick, resolve, track
+from services.stock.common import (
+    SCAN_SOURCE,
+    StockError,
+    fmt_quantity,
+    log_action,
+    log_scan,
+    parse_quantity,
+    pick,
+    resolve,
+    started,
+    track,
+)
 from services.stock.move import scanned_location
 
 
@@ -32,7 +43,7 @@ class UnknownSupplierPart(StockError):
 class Draft:
     """What a scanned label says, ready for the receive form."""
 
-    result: ScanResult
+    result: ScanResult | None  # None: a package received from the supplier part's page, without a label
     supplier_part: SupplierPart | None
     part: Part | None
     quantity: Decimal | None
@@ -83,12 +94,36 @@ def inspect(raw: str) -> Draft:
 
 
 def receive(raw: str, *, user_id: int | None, location_id: int | None = None, location_code: str = "",
-            quantity=None, lot: str | None = None, date_code: str | None = None, source: str = "action") -> StockItem:
+            quantity=None, lot: str | None = None, date_code: str | None = None, source: str = SCAN_SOURCE) -> StockItem:
     """Make the new stock item, link the label to it and track it, in one transaction; commits."""
-    draft = inspect(raw)
+    since = started()
+    return _receive(inspect(raw), since, user_id=user_id, location_id=location_id, location_code=location_code,
+                    quantity=quantity, lot=lot, date_code=date_code, source=source)
+
+
+def draft_for(supplier_part_id: int) -> Draft:
+    """A receive form for a package of a supplier part without a label to scan (from its page)."""
+    supplier_part = db.session.get(SupplierPart, supplier_part_id)
+    if supplier_part is None:
+        raise StockError("That supplier part no longer exists.")
+    return Draft(None, supplier_part, supplier_part.part, None, "", "")
+
+
+def receive_unlabelled(supplier_part_id: int, *, user_id: int | None, location_id: int | None = None,
+                       location_code: str = "", quantity=None, lot: str | None = None,
+                       date_code: str | None = None) -> StockItem:
+    """Make the stock item of a package received without a label (so nothing is linked); commits."""
+    since = started()
+    return _receive(draft_for(supplier_part_id), since, user_id=user_id, location_id=location_id,
+                    location_code=location_code, quantity=quantity, lot=lot, date_code=date_code, source="button")
+
+
+def _receive(draft: Draft, since: float, *, user_id: int | None, location_id: int | None, location_code: str,
+             quantity, lot: str | None, date_code: str | None, source: str) -> StockItem:
+    """The new item from a draft, with the label linked when there is one, tracked and logged; commits."""
     amount = parse_quantity(quantity, allow_zero=False) if quantity not in (None, "") else draft.quantity
     if amount is None:
-        raise StockError("Enter the quantity received; the label does not say.")
+        raise StockError("Enter the quantity received" + ("; the label does not say." if draft.result else "."))
     location = _location(draft.part, location_id, location_code)
     lot = (draft.lot if lot is None else lot).strip()[:100]
     date_code = (draft.date_code if date_code is None else date_code).strip()[:100]
@@ -96,9 +131,13 @@ def receive(raw: str, *, user_id: int | None, location_id: int | None = None, lo
                      batch=lot or date_code, notes=f"Date code {date_code}" if date_code and lot else "")
     db.session.add(item)
     db.session.flush()
-    _link(draft.result, item, user_id)
-    scan_id = log_scan(draft.result, user_id=user_id, action="receive", response={"stockitem": item.id},
-                       source=source)
+    response = {"stockitem": item.id, "quantity": fmt_quantity(amount), "location": location.path}
+    if draft.result is not None:
+        _link(draft.result, item, user_id)
+        scan_id = log_scan(draft.result, user_id=user_id, action="receive", since=since, source=source,
+                           response=response)
+    else:
+        scan_id = log_action(item, user_id=user_id, action="receive", since=since, response=response)
     track(item, "received", user_id=user_id, scan_log_id=scan_id, to_location_id=location.id,
           quantity_after=amount, notes=f"Received {fmt_quantity(amount)}"
           + (f" from {draft.supplier_part}" if draft.supplier_part else ""))
@@ -167,7 +206,7 @@ def _part_for(mpn: str, name: str, description: str) -> Part:
         if other is not None:
             return other.part
     part = db.session.execute(db.select(Part).filter_by(name=name).limit(1)).scalar_one_or_none()
-    if part is None:
-        part = Part(name=name, description=description)
+    if part is None:  # supplier labels count pieces
+        part = Part(name=name, description=description, units="pcs")
         db.session.add(part)
     return part

@@ -11,8 +11,9 @@ from sqlalchemy.orm import selectinload
 from barcodes.result import ScanResult
 from extensions import db
 from models import Part, ScanSession, ScanSessionLine, StockItem, StockLocation
-from services.stock import count
+from services.stock import count, count_commit
 from services.stock.common import (
+    SCAN_SOURCE,
     ConflictError,
     StockError,
     check_location_move,
@@ -22,11 +23,14 @@ from services.stock.common import (
     log_scan,
     pick,
     resolve,
+    started,
     track,
 )
 from services.stock.staging import Outcome, claim, line_for_item, require_open
 
 KINDS = ("move", "count")
+# The scan-history action of a scan staged in a session of each kind (a commit is "commit").
+STAGE_ACTIONS = {"move": "scan-in", "count": "count"}
 
 
 def start(location_id: int, kind: str, *, user_id: int | None) -> ScanSession:
@@ -55,18 +59,20 @@ def preload(scan_session: ScanSession) -> None:
     db.session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
 
-def stage_scan(scan_session: ScanSession, raw: str, *, user_id: int | None, last_line: int | None = None) -> Outcome:
+def stage_scan(scan_session: ScanSession, raw: str, *, user_id: int | None, last_line: int | None = None,
+               source: str = SCAN_SOURCE) -> Outcome:
     """Resolve a scan and stage it (or, counting, take a typed quantity); logs the scan and commits."""
+    since = started()
     require_open(scan_session)
     if not raw.strip():
         raise StockError("Nothing was scanned.")
     if scan_session.kind == "count":
         if count.is_quantity_input(raw):
             return count.set_count(scan_session, last_line, raw)
-    result = resolve(raw)
+    result = resolve(raw, source)
     outcome = classify(scan_session, result)
-    log_scan(result, user_id=user_id, action=scan_session.kind,
-             response={"session": scan_session.id, "outcome": outcome.kind, "message": outcome.message})
+    log_scan(result, user_id=user_id, action=STAGE_ACTIONS[scan_session.kind], since=since, source=source,
+             done=outcome.done, response={"session": scan_session.id, "outcome": outcome.kind, "message": outcome.message})
     db.session.commit()
     return outcome
 
@@ -91,7 +97,7 @@ def stage_image(scan_session: ScanSession, image: bytes, *, user_id: int | None,
     text = found[0].text
     if text == recent:  # the same label still in view: staged already
         return text, None
-    return text, stage_scan(scan_session, text, user_id=user_id, last_line=last_line)
+    return text, stage_scan(scan_session, text, user_id=user_id, last_line=last_line, source="camera")
 
 
 def classify(scan_session: ScanSession, result: ScanResult) -> Outcome:
@@ -220,15 +226,17 @@ def cancel(scan_session: ScanSession) -> None:
     db.session.commit()
 
 
-def commit(scan_session: ScanSession, *, user_id: int | None) -> int:
-    """Move every staged line into the session's location in one transaction; returns how many."""
+def commit(scan_session: ScanSession, *, user_id: int | None, reviewed: str | None = None) -> int:
+    """Move every staged line into the session's location in one transaction; returns how many.
+    A count is committed by count_commit.commit_count, with the digest of the changes the user reviewed."""
     if scan_session.kind == "count":
-        return count.commit_count(scan_session, user_id=user_id)
+        return count_commit.commit_count(scan_session, user_id=user_id, reviewed=reviewed)
+    since = started()
     if not scan_session.lines:
         raise StockError("Nothing is staged yet; scan some items first.")
     claim(scan_session, "open", "committed")
     try:
-        moved = _apply_moves(scan_session, user_id=user_id)
+        moved = _apply_moves(scan_session, user_id=user_id, since=since)
     except StockError:
         db.session.rollback()
         raise
@@ -236,7 +244,7 @@ def commit(scan_session: ScanSession, *, user_id: int | None) -> int:
     return moved
 
 
-def _apply_moves(scan_session: ScanSession, *, user_id: int | None) -> int:
+def _apply_moves(scan_session: ScanSession, *, user_id: int | None, since: float) -> int:
     """Check every line against the present and apply the moves (the caller commits)."""
     target = scan_session.location
     items = lock_items([line.stock_item_id for line in scan_session.lines if line.stock_item_id])
@@ -250,8 +258,10 @@ def _apply_moves(scan_session: ScanSession, *, user_id: int | None) -> int:
             conflicts.append(f"{line.location.name} was moved by someone else after you scanned it.")
     if conflicts:
         raise ConflictError("Nothing was moved: " + " ".join(conflicts) + " Remove or rescan it, then commit again.")
-    log_id = log_action(target, user_id=user_id, action="move",
-                        response={"session": scan_session.id, "committed": len(scan_session.lines)})
+    moved = len(scan_session.lines)
+    log_id = log_action(target, user_id=user_id, action="commit", since=since, response={
+        "session": scan_session.id, "kind": "scan-in", "moved": moved,
+        "message": f"Moved {moved} item{'s' if moved != 1 else ''} into {target.path} (scan-in session {scan_session.id})."})
     for line in scan_session.lines:
         if line.stock_item_id:
             track(items[line.stock_item_id], "moved", user_id=user_id, scan_log_id=log_id,

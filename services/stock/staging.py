@@ -24,6 +24,11 @@ class Outcome:
     offer: StockItem | None = None  # a part's only stock item, offered instead of the part
     confirm: StockLocation | None = None  # a sub-location to move here once confirmed
 
+    @property
+    def done(self) -> bool:
+        """Whether the scan staged or changed a line (else it was refused, or only asked a question)."""
+        return self.kind in ("accepted", "unexpected", "quantity")
+
 
 def require_open(scan_session: ScanSession) -> None:
     """StockError unless the session still takes scans."""

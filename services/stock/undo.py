@@ -3,17 +3,26 @@ from __future__ import annotations
 
 from extensions import db
 from models import ScanSession, StockLocation
-from services.stock.common import ConflictError, StockError, check_location_move, lock_items, log_action, track
+from services.stock.common import (
+    ConflictError,
+    StockError,
+    check_location_move,
+    lock_items,
+    log_action,
+    started,
+    track,
+)
 from services.stock.staging import claim
 
 
 def undo(scan_session: ScanSession, *, user_id: int | None) -> int:
     """Reverse a committed move session in one transaction, if nothing moved since; returns how many."""
+    since = started()
     if scan_session.kind != "move":
         raise StockError("Only a scan-in session can be undone.")
     claim(scan_session, "committed", "undone")
     try:
-        count = _reverse_moves(scan_session, user_id=user_id)
+        count = _reverse_moves(scan_session, user_id=user_id, since=since)
     except StockError:
         db.session.rollback()
         raise
@@ -21,7 +30,7 @@ def undo(scan_session: ScanSession, *, user_id: int | None) -> int:
     return count
 
 
-def _reverse_moves(scan_session: ScanSession, *, user_id: int | None) -> int:
+def _reverse_moves(scan_session: ScanSession, *, user_id: int | None, since: float) -> int:
     """Put every line back where it was (the caller commits)."""
     target = scan_session.location
     items = lock_items([line.stock_item_id for line in scan_session.lines if line.stock_item_id])
@@ -31,7 +40,10 @@ def _reverse_moves(scan_session: ScanSession, *, user_id: int | None) -> int:
     if changed:
         names = ", ".join(str(thing) if thing else "a deleted item" for thing in changed)
         raise ConflictError(f"Nothing was undone: {names} moved again since this commit.")
-    log_id = log_action(target, user_id=user_id, action="undo", response={"session": scan_session.id})
+    back = len(scan_session.lines)
+    log_id = log_action(target, user_id=user_id, action="undo", since=since, response={
+        "session": scan_session.id, "moved_back": back,
+        "message": f"Undid scan-in session {scan_session.id}: {back} back where they were."})
     for line in scan_session.lines:
         if line.stock_item_id:
             item = items[line.stock_item_id]

@@ -4,11 +4,13 @@
 // error). The session's camera is camera.js, which sends what it reads through the same form. On a phone
 // (coarse pointer) the input is not focused, so no keyboard covers the page, unless typing was the last
 // way used there. Attributes: form[data-session-scan] (data-target, data-swap), input[data-session-input],
-// input[data-control-keys] (Ctrl+] Ctrl+^ Ctrl+D type GS RS EOT), [data-scan-camera] (camera.js).
+// input[data-control-keys] (Ctrl+] Ctrl+^ Ctrl+D type GS RS EOT), [data-scan-camera] (camera.js);
+// button[data-feed-toggle] (the feed's selector) shows or folds the scans beyond the newest FEED_SHOWN.
 (() => {
   "use strict";
   const CONTROL_KEYS = { BracketRight: "\x1d", Digit6: "\x1e", KeyD: "\x04" };
   const MODE = "shelfscan.scanMode"; // shared with scanner.js and camera.js
+  const FEED_SHOWN = 5; // as many rows as app.css shows before the rest fold away
 
   const feedback = (level) => document.dispatchEvent(new CustomEvent("shelfscan:feedback", { detail: { level } }));
 
@@ -74,8 +76,27 @@
     focusInput();
   }
 
+  // The fold button says how many older scans it hides, and only appears when it hides some.
+  function updateFeedToggle(button) {
+    const feed = document.querySelector(button.dataset.feedToggle);
+    if (!feed) return;
+    const older = feed.querySelectorAll(":scope > li").length - FEED_SHOWN;
+    const open = feed.classList.contains("show-all");
+    button.hidden = older <= 0;
+    button.setAttribute("aria-expanded", String(open));
+    button.textContent = open ? "Show only the latest scans" : `Show ${older} earlier scan${older === 1 ? "" : "s"}`;
+  }
+
+  function onFeedToggle(event) {
+    const button = event.target.closest("[data-feed-toggle]");
+    if (!button) return;
+    document.querySelector(button.dataset.feedToggle)?.classList.toggle("show-all");
+    updateFeedToggle(button);
+  }
+
   function onLoad(event) {
     const root = event.detail.elt;
+    for (const button of document.querySelectorAll("[data-feed-toggle]")) updateFeedToggle(button);
     const rows = root.matches("[data-outcome]") ? [root] : [...root.querySelectorAll("[data-outcome]")];
     const fresh = rows.filter((row) => !row.dataset.beeped);
     for (const row of fresh) row.dataset.beeped = "1";
@@ -86,4 +107,5 @@
   document.addEventListener("keydown", onKey, true);
   document.addEventListener("submit", onSubmit);
   document.addEventListener("htmx:load", onLoad);
+  document.addEventListener("click", onFeedToggle);
 })();

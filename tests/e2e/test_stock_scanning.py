@@ -71,7 +71,7 @@ def test_session_of_ten_scans_with_duplicate_and_wrong_type_committed_and_undone
     for number, scanned in enumerate(scans, start=1):
         started = time.perf_counter()
         _wedge(page, scanned)
-        page.wait_for_selector(f"#scan-feed li:nth-child({number})", timeout=10_000)
+        page.wait_for_selector(f"#scan-feed li:nth-child({number})", state="attached", timeout=10_000)
         wall_ms.append((time.perf_counter() - started) * 1000)
     expect(page.locator("#scan-feed li[data-scan-ms]")).to_have_count(10)
     in_page_ms = [float(ms) for ms in page.eval_on_selector_all("#scan-feed li", "rows => rows.map(r => r.dataset.scanMs)")]
@@ -106,10 +106,12 @@ def test_count_with_one_missing_and_one_unexpected_item(page, live_server, shop)
     first, second = data["item_codes"][:2]
     for scanned, rows in ((first, 1), (first, 2), ("100", 3), (second, 4), ("101", 5), (data["item_codes"][5], 6)):
         _wedge(page, scanned)
-        page.wait_for_selector(f"#scan-feed li:nth-child({rows})")
+        page.wait_for_selector(f"#scan-feed li:nth-child({rows})", state="attached")
+    assert page.locator("#scan-feed li:nth-child(5)").get_attribute("data-kind") == "duplicate"
     summary = page.inner_text(".count-summary")
     for label in ("2 matched", "1 missing", "1 unexpected"):
         assert label in summary.replace("\n", " ")
+    page.get_by_role("button", name="Review and commit").click()
     page.get_by_role("button", name="Commit count").click()
     page.wait_for_selector("[data-session-status=committed]")
     with page.expect_download() as download:

@@ -27,7 +27,8 @@ def test_link_scanned_barcode_then_unlink(hx_client, objects_):
     row = db.session.execute(db.select(Barcode)).scalar_one()
     assert (row.object_type, row.object_id, row.data) == ("part", part.id, "4006381333931")
     log = db.session.execute(db.select(ScanLog)).scalar_one()
-    assert (log.action, log.source, log.raw) == ("link", "dialog", b"4006381333931")
+    assert (log.action, log.source, log.result, log.raw) == ("link", "page", "done", b"4006381333931")
+    assert log.response == f"Linked to part {part.id} {part}." and log.duration_ms > 0
 
     response = hx_client.post(f"/barcodes/part/{part.id}/unlink/{row.id}")
     assert response.status_code == 200 and "4006381333931" not in response.get_data(as_text=True)
@@ -83,3 +84,23 @@ def test_viewers_see_the_code_but_cannot_link(client_for, objects_):
     html = page.get_data(as_text=True)
     assert internal_code("part", part.id) in html and f"/barcodes/part/{part.id}.svg" in html
     assert "Link a barcode" not in html and f"/labels/print?type=part&amp;id={part.id}" in html
+
+
+def test_unlink_asks_first(operator_client, objects_):
+    part = objects_[0]
+    operator_client.post(f"/barcodes/part/{part.id}/link", data={"barcode": "ACME-7"})
+    row = db.session.execute(db.select(Barcode)).scalar_one()
+    page = operator_client.get(f"/parts/{part.id}").get_data(as_text=True)
+    assert f'action="/barcodes/part/{part.id}/unlink/{row.id}"' in page and 'hx-confirm="Unlink ACME-7?' in page
+    asked = operator_client.get(f"/barcodes/part/{part.id}/unlink/{row.id}")  # the button without JavaScript
+    assert asked.status_code == 200 and "Unlink this barcode?" in asked.get_data(as_text=True)
+    assert db.session.execute(db.select(Barcode)).scalar_one_or_none() is not None  # asking unlinks nothing
+    operator_client.post(f"/barcodes/part/{part.id}/unlink/{row.id}")
+    assert db.session.execute(db.select(Barcode)).scalar_one_or_none() is None
+
+
+def test_a_viewer_sees_no_invitation_to_link(client_for, objects_):
+    page = client_for("viewer").get(f"/parts/{objects_[0].id}").get_data(as_text=True)
+    assert "Linked barcodes" in page and "Link a supplier" not in page and 'id="link-barcode-input"' not in page
+    operator_page = client_for("operator").get(f"/parts/{objects_[0].id}").get_data(as_text=True)
+    assert "Link a supplier's or manufacturer's barcode so scanning it finds this part" in operator_page

@@ -170,3 +170,41 @@ def test_dialog_carries_the_scanner_settings(app, viewer_client):
     html = viewer_client.get("/").get_data(as_text=True)
     assert 'data-input-delay="35"' in html and 'data-layout="host"' in html
     assert "js/scanner.js" in html and "<script>" not in html
+
+
+def test_no_match_offers_a_search_and_operators_link_what_they_find(client_for, part):
+    operator = client_for("operator", htmx=True)
+    answer = operator.post("/scan", data={"barcode": "ACME-PALLET-77", "source": "wedge"}).get_data(as_text=True)
+    assert 'action="/scan/find"' in answer and 'name="barcode" value="ACME-PALLET-77"' in answer
+    found = operator.get("/scan/find", query_string={"q": "Resistor", "barcode": "ACME-PALLET-77"})
+    html = found.get_data(as_text=True)
+    assert f'data-found="part-{part.id}"' in html and "Link here" in html
+    linked = operator.post(f"/barcodes/part/{part.id}/link", data={"barcode": "ACME-PALLET-77", "source": "dialog"})
+    assert linked.headers["HX-Redirect"] == f"/parts/{part.id}"
+    again = operator.post("/scan", data={"barcode": "ACME-PALLET-77", "source": "wedge"})
+    assert again.headers["HX-Redirect"] == f"/parts/{part.id}"
+    logs = _scan_logs()
+    assert [(log.action, log.source, log.result) for log in logs] == [
+        ("navigate", "wedge", "no_match"), ("link", "dialog", "done"), ("navigate", "wedge", "match")]
+
+    viewer = client_for("viewer", htmx=True)
+    seen = viewer.post("/scan", data={"barcode": "ACME-PALLET-77X", "source": "dialog"}).get_data(as_text=True)
+    assert 'action="/scan/find"' in seen and 'name="barcode"' not in seen.split('action="/scan/find"')[1].split("</form>")[0]
+    assert "Link here" not in viewer.get("/scan/find", query_string={"q": "Resistor", "barcode": "X"}).get_data(as_text=True)
+
+
+def test_the_code_of_a_deleted_object_says_it_was_deleted(hx_client, part):
+    from models import Part
+
+    later = Part(name="Capacitor 100n", ipn="C-100N")
+    db.session.add(later)
+    db.session.commit()
+    deleted_code = _code(part)
+    db.session.delete(part)
+    db.session.commit()
+    gone = hx_client.post("/scan", data={"barcode": deleted_code, "source": "dialog"}).get_data(as_text=True)
+    assert f"Part {part.id} was deleted." in gone and 'action="/scan/find"' not in gone  # our codes are not linked
+    from barcodes.internal import internal_code
+
+    never = hx_client.post("/scan", data={"barcode": internal_code("part", 999), "source": "dialog"})
+    assert "Part 999 does not exist." in never.get_data(as_text=True)

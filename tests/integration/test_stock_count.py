@@ -1,8 +1,10 @@
-"""Counting a location over HTTP: scans add up, typed quantities, the report, the commit and its CSV."""
+"""Counting a location over HTTP: scans find items, typed quantities count them, the report, the review
+of every change, the commit and its CSV."""
 from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -23,28 +25,40 @@ def _item(item_id) -> StockItem:
     return db.session.get(StockItem, item_id)
 
 
-def test_count_adds_scans_takes_typed_quantities_and_commits_the_differences(operator_client, shop):
+def _reviewed(html: str) -> str:
+    """The digest of the reviewed changes, from the review's commit form."""
+    return re.search(r'name="reviewed" value="([0-9a-f]+)"', html).group(1)
+
+
+def _commit_as_reviewed(client, session_id):
+    review = client.get(f"/stock/sessions/{session_id}/review").get_data(as_text=True)
+    return client.post(f"/stock/sessions/{session_id}/commit", data={"reviewed": _reviewed(review)},
+                       headers={"HX-Request": "true"})
+
+
+def test_count_finds_scanned_items_takes_typed_quantities_and_commits_the_differences(operator_client, shop):
     a, b, c = shop.items[:3]  # 100, 101, 102 on Shelf A
-    stray = shop.items[-1]  # booked on Shelf B
+    stray = shop.items[-1]  # 5 booked on Shelf B
     session_id = _start(operator_client, shop.shelf_a, kind="count")
-    _scan(operator_client, session_id, code(a))
-    again = _scan(operator_client, session_id, code(a)).get_data(as_text=True)
-    assert "counted 2" in again
+    found = _scan(operator_client, session_id, code(a)).get_data(as_text=True)
+    assert "found, 100 expected" in found
+    again = _scan(operator_client, session_id, code(a)).get_data(as_text=True)  # a second scan changes no number
+    assert "already in the count (found, 100 as booked)" in again
     typed = _scan(operator_client, session_id, "100").get_data(as_text=True)  # a quantity for the last scanned
     assert "counted 100" in typed
     _scan(operator_client, session_id, code(b))
     _scan(operator_client, session_id, "99")
     unexpected = _scan(operator_client, session_id, code(stray)).get_data(as_text=True)
-    assert "not expected here" in unexpected
+    assert "not expected here" in unexpected and "moves it here with 5" in unexpected
     page = operator_client.get(f"/stock/sessions/{session_id}").get_data(as_text=True)
     for label in ("1</strong> matched", "1</strong> difference", "1</strong> missing", "1</strong> unexpected"):
         assert label in page
 
-    operator_client.post(f"/stock/sessions/{session_id}/commit")
+    assert _commit_as_reviewed(operator_client, session_id).status_code == 200
     assert (_item(a.id).quantity, _item(a.id).status) == (Decimal(100), "ok")
     assert _item(b.id).quantity == Decimal(99)
     assert (_item(c.id).status, _item(c.id).quantity) == ("missing", Decimal(102))
-    assert (_item(stray.id).location_id, _item(stray.id).quantity) == (shop.shelf_a.id, Decimal(1))
+    assert (_item(stray.id).location_id, _item(stray.id).quantity) == (shop.shelf_a.id, Decimal(5))
     assert db.session.scalar(db.select(db.func.count()).select_from(StockTracking)) == 4
 
     download = operator_client.get(f"/stock/sessions/{session_id}/report.csv")
@@ -66,10 +80,43 @@ def test_count_refuses_bad_quantities_and_someone_elses_change(app, client_for, 
     negative = counter.post(f"/stock/sessions/{session_id}/lines/{line_id}/count", data={"counted": "-3"},
                             headers={"HX-Request": "true"})
     assert negative.status_code == 422 and "below zero" in negative.get_data(as_text=True)
+    review = counter.get(f"/stock/sessions/{session_id}/review").get_data(as_text=True)
     other.post(f"/stock/items/{shop.items[0].id}/move", data={"barcode": code(shop.shelf_b)})
-    refused = counter.post(f"/stock/sessions/{session_id}/commit", headers={"HX-Request": "true"})
+    again = counter.get(f"/stock/sessions/{session_id}/review").get_data(as_text=True)
+    assert "changed after you counted it" in again and re.search(r"data-commit\s+disabled", again)
+    refused = counter.post(f"/stock/sessions/{session_id}/commit", data={"reviewed": _reviewed(review)},
+                           headers={"HX-Request": "true"})
     assert refused.status_code == 422 and "changed after you counted it" in refused.get_data(as_text=True)
     assert all(_item(item.id).status == "ok" for item in shop.items)
+
+
+def test_an_item_counted_by_scan_only_keeps_its_quantity_and_nothing_is_written_unreviewed(operator_client, shop):
+    stray = shop.items[-1]  # 5 booked on Shelf B, found on Shelf A and scanned once
+    session_id = _start(operator_client, shop.shelf_a, kind="count")
+    _scan(operator_client, session_id, code(stray))
+    unreviewed = operator_client.post(f"/stock/sessions/{session_id}/commit", headers={"HX-Request": "true"})
+    assert (_item(stray.id).location_id, _item(stray.id).quantity) == (shop.shelf_b.id, Decimal(5))
+    html = unreviewed.get_data(as_text=True)
+    assert "Check before committing" in html
+    change = re.search(rf'<li data-item="{stray.id}">(.*?)</li>', html, re.S).group(1)
+    assert "quantity <strong>5</strong> kept" in change and "moves here from Store / Shelf B" in change
+    assert _commit_as_reviewed(operator_client, session_id).status_code == 200
+    assert (_item(stray.id).location_id, _item(stray.id).quantity) == (shop.shelf_a.id, Decimal(5))
+    history = db.session.execute(db.select(StockTracking).filter_by(stock_item_id=stray.id)).scalar_one()
+    assert (history.quantity_before, history.quantity_after) == (Decimal(5), Decimal(5))
+
+
+def test_a_commit_refuses_changes_the_user_did_not_review(operator_client, shop):
+    a = shop.items[0]
+    session_id = _start(operator_client, shop.shelf_a, kind="count")
+    _scan(operator_client, session_id, code(a))
+    review = operator_client.get(f"/stock/sessions/{session_id}/review").get_data(as_text=True)
+    _scan(operator_client, session_id, "7")  # typed in another tab after the review
+    refused = operator_client.post(f"/stock/sessions/{session_id}/commit", data={"reviewed": _reviewed(review)},
+                                   headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and "changed since you reviewed it" in refused.get_data(as_text=True)
+    assert "100 → 7" in refused.get_data(as_text=True)  # the review as it stands now
+    assert _item(a.id).quantity == Decimal(100)
 
 
 def test_csv_report_defuses_formulas(operator_client, shop):

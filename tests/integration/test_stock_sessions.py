@@ -41,7 +41,8 @@ def test_scan_into_location_moves_the_item_and_records_it(operator_client, shop,
     assert (entry.action, entry.from_location_id, entry.to_location_id) == ("moved", shop.shelf_a.id, shop.shelf_b.id)
     assert entry.user_id == users["operator"].id
     log = db.session.get(ScanLog, entry.scan_log_id)
-    assert log.action == "move" and log.object_type == "stocklocation"
+    assert (log.action, log.source, log.result, log.object_type) == ("move", "page", "done", "stocklocation")
+    assert log.duration_ms > 0
 
 
 @pytest.mark.parametrize("scanned, message", [
@@ -75,8 +76,9 @@ def test_session_stages_accepted_duplicate_wrong_type_and_already_here(operator_
     session = db.session.get(ScanSession, session_id)
     assert [line.stock_item_id for line in session.lines] == [shop.items[0].id]
     assert _location_of(shop.items[0].id) == shop.shelf_a.id  # nothing moves before the commit
-    actions = db.session.execute(db.select(ScanLog.action)).scalars().all()
-    assert actions == ["move"] * 5
+    rows = db.session.execute(db.select(ScanLog.action, ScanLog.source, ScanLog.result).order_by(ScanLog.id)).all()
+    assert [tuple(row) for row in rows] == [("scan-in", "page", "done")] + [("scan-in", "page", "refused")] * 3 + [
+        ("scan-in", "page", "no_match")]
 
 
 def test_commit_moves_everything_at_once_and_undo_puts_it_back(operator_client, shop):
@@ -97,6 +99,20 @@ def test_commit_moves_everything_at_once_and_undo_puts_it_back(operator_client, 
     assert actions == ["moved"] * 3 + ["undone"] * 3
     assert db.session.get(ScanSession, session_id).status == "undone"
     assert "undo" in db.session.execute(db.select(ScanLog.action)).scalars().all()
+
+
+def test_commit_and_undo_rows_in_the_scan_history_say_what_happened(operator_client, shop):
+    session_id = _start(operator_client, shop.shelf_b)
+    for item in shop.items[:2]:
+        _scan(operator_client, session_id, code(item))
+    operator_client.post(f"/stock/sessions/{session_id}/commit", headers={"HX-Request": "true"})
+    operator_client.post(f"/stock/sessions/{session_id}/undo", headers={"HX-Request": "true"})
+    rows = db.session.execute(db.select(ScanLog).order_by(ScanLog.id)).scalars().all()
+    assert [(row.action, row.source, row.result) for row in rows] == [
+        ("scan-in", "page", "done"), ("scan-in", "page", "done"), ("commit", "button", "done"), ("undo", "button", "done")]
+    assert all(row.duration_ms > 0 for row in rows)
+    assert "Moved 2 items into Store / Shelf B" in rows[2].response and rows[2].object_id == shop.shelf_b.id
+    assert "2 back where they were" in rows[3].response
 
 
 def test_commit_sees_another_users_move_and_changes_nothing(app, client_for, shop):

@@ -32,6 +32,9 @@ class MemoryCatalog:
     def linked_target(self, data_hash):
         return self.links.get(data_hash)
 
+    def was_deleted(self, object_type, object_id):
+        return any(kind == object_type and pk > object_id for kind, pk in self.titles)
+
     def parts_by_gtin(self, forms):
         return [self.find_match("part", self.gtins[form]) for form in forms if form in self.gtins]
 

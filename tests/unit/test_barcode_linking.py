@@ -48,14 +48,14 @@ def test_link_then_scan_finds_the_object_and_unlink_forgets_it(things):
     assert unlink("part", first.id, user_id=None, source="dialog").removed == 1
     db.session.rollback()
     assert resolve_scan("4006381333931", source="dialog").status == "no_match"
-    assert _log() == [("link", "match", first.id), ("unlink", "match", first.id)]
+    assert _log() == [("link", "done", first.id), ("unlink", "done", first.id)]
 
 
 def test_one_barcode_can_never_name_two_objects_of_any_type(things):
     first, _second, shelf = things
     assert _linked("BOX-0001", "part", first.id) == ""
     assert f"already linked to part {first.id} Resistor 10k" in _linked("BOX-0001", "stocklocation", shelf.id)
-    assert _log()[-1] == ("link", "error", shelf.id)  # the refusal is in the history too
+    assert _log()[-1] == ("link", "refused", shelf.id)  # the refusal is in the history too
 
 
 def test_a_wedge_scan_without_separators_equals_the_camera_scan(things):
@@ -101,14 +101,14 @@ def test_add_link_rolls_back_with_the_callers_transaction(things):
         add_link(normalize("X"), "part", 999999, user_id=None)
 
 
-def test_a_refused_link_rolls_back_and_logs_an_error(things):
+def test_a_refused_link_rolls_back_and_logs_the_refusal(things):
     first, second, _shelf = things
     assert _linked("TAKEN", "part", first.id) == ""
     outcome = link("TAKEN", "part", second.id, user_id=None, source="api",
                    answer=lambda done: f"answered: {done.error}")
     assert outcome.answer.startswith("answered: This barcode is already linked")
     row = db.session.execute(db.select(ScanLog).order_by(ScanLog.id.desc())).scalars().first()
-    assert (row.action, row.result, row.source, row.response) == ("link", "error", "api", outcome.answer)
+    assert (row.action, row.result, row.source, row.response) == ("link", "refused", "api", outcome.answer)
 
 
 def test_unlink_one_barcode_by_its_data(things):

@@ -136,3 +136,13 @@ def test_each_parser_itself_never_raises(text):
 
     for parser in (ecia.parse, gs1.parse, lambda t: gs1.parse(t, force=True), lcsc.parse, tme.parse):
         parser(text)
+
+
+@pytest.mark.parametrize("aim", ["]C1", "]d2", "]Q3", "]e0", "]z1", "]d1", "]C0", "]Q1"])
+def test_an_aim_prefix_is_a_hint_never_a_veto(aim):
+    ecia = "[)>\x1e06\x1dP296-LM358BIDDFRCT-ND\x1d1PLM358BIDDFR\x1dQ10\x1e\x04"
+    assert parse(ecia, aim_id=aim).format == "ecia"
+    assert parse("{pbn:PICK,on:SO1,pc:C312270,pm:LM358,qty:5}", aim_id=aim).format == "lcsc"
+    gs1_fields = {"gtin": "09501101530003", "lot": "AB"}
+    for text in ("\x1d0109501101530003" "10AB", "(01)09501101530003(10)AB", "0109501101530003" "10AB"):
+        assert parse(text, aim_id=aim).fields == gs1_fields

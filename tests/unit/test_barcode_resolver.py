@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings as settings_h, strategies as
 from barcodes.internal import internal_code
 from barcodes.options import ScanOptions
 from barcodes.registry import Registry, build_registry
-from barcodes.resolver import NO_MATCH, resolve as engine_resolve
+from barcodes.resolver import resolve as engine_resolve
 from barcodes.result import Match, PluginResult
 from extensions import db
 from models import Company, Part, StockItem, StockLocation, SupplierPart
@@ -114,7 +114,7 @@ def test_linked_barcode_and_supplier_part_both_match_in_plugin_order(stock):
 def test_no_match_keeps_the_parsed_fields(stock):
     result = resolve("[)>\x1e06\x1dPUNKNOWN-ND\x1d1PNOPE\x1dQ4\x1e\x04")
     assert result.status == "no_match"
-    assert result.message == NO_MATCH
+    assert result.message == "No supplier part with this SKU or MPN."  # the plugin that read it says why
     assert result.fields["sku"] == "UNKNOWN-ND" and result.format == "ecia"
     assert len(result.barcode_hash) == 64
 

@@ -65,12 +65,13 @@ def test_a_location_cannot_go_into_itself_or_its_child():
     check_location_move(bin_, other)  # a sibling branch is fine
 
 
-@pytest.mark.parametrize("expected, counted, category", [
-    (Decimal(5), Decimal(5), "matched"), (Decimal(5), Decimal(4), "difference"), (Decimal(5), None, "missing"),
-    (Decimal(5), Decimal(0), "missing"), (None, Decimal(1), "unexpected"), (Decimal(0), Decimal(0), "matched"),
+@pytest.mark.parametrize("expected, counted, scanned, category", [
+    (Decimal(5), Decimal(5), True, "matched"), (Decimal(5), Decimal(4), True, "difference"),
+    (Decimal(5), None, False, "missing"), (Decimal(5), None, True, "found"), (Decimal(5), Decimal(0), True, "missing"),
+    (None, Decimal(1), True, "unexpected"), (None, None, True, "unexpected"), (Decimal(0), Decimal(0), True, "matched"),
 ])
-def test_count_categories(expected, counted, category):
-    assert _category(expected, counted) == category
+def test_count_categories(expected, counted, scanned, category):
+    assert _category(expected, counted, scanned) == category
 
 
 @pytest.mark.parametrize("text, cell", [("=1+1", "'=1+1"), ("+A1", "'+A1"), ("@SUM", "'@SUM"), ("-2", "'-2"),
