@@ -1,6 +1,8 @@
 """Stock locations: a tree with breadcrumb paths, children and the stock kept in each."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint
 
 from blueprints.forms.inventory import LocationForm, set_location_choices
@@ -9,7 +11,7 @@ from blueprints.shared.crud import Resource, register_crud
 from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import StockLocation
-from services.inventory import delete_location, descendant_ids, location_paths, location_stock, save_location
+from services.inventory import delete_location, descendant_ids, location_paths, location_stock, problems, save_location
 
 bp = Blueprint("locations", __name__, url_prefix="/locations")
 
@@ -34,7 +36,7 @@ def prepare_location_form(form: LocationForm, location: StockLocation | None) ->
 
 
 register_crud(bp, Resource(
-    model=StockLocation, form=LocationForm, listing=LISTING, save=save_location, delete=delete_location,
+    model=StockLocation, check=partial(problems, StockLocation), form=LocationForm, listing=LISTING, save=save_location, delete=delete_location,
     label="location", object_type="stocklocation", detail_context=location_context,
     prepare_form=prepare_location_form, prefill=lambda: {"parent_id": arg_id("parent")},
     list_context=lambda: {"paths": location_paths()},

@@ -1,6 +1,8 @@
 """Parts: list, detail (stock per location, supplier parts), create, edit, delete."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint
 
 from blueprints.forms.inventory import PartForm, set_location_choices
@@ -9,7 +11,7 @@ from blueprints.shared.listing import ListSpec, search_text, top
 from blueprints.shared.rendering import render
 from extensions import db
 from models import Part
-from services.inventory import delete_part, part_overview, save_part
+from services.inventory import delete_part, part_overview, problems, save_part
 
 bp = Blueprint("parts", __name__, url_prefix="/parts")
 
@@ -23,7 +25,7 @@ LISTING = ListSpec(
 
 
 register_crud(bp, Resource(
-    model=Part, form=PartForm, listing=LISTING, save=save_part, delete=delete_part,
+    model=Part, check=partial(problems, Part), form=PartForm, listing=LISTING, save=save_part, delete=delete_part,
     label="part", object_type="part", detail_context=part_overview,
     prepare_form=lambda form, obj: set_location_choices(form.default_location_id),
 ))

@@ -49,12 +49,12 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _unique_errors(obj) -> dict[str, str]:
-    """Field errors for values that another row of the same model already uses."""
+def _unique_errors(obj, data: dict[str, Any]) -> dict[str, str]:
+    """Field errors for values (from `data`, else the object's own) that another row of the model already uses."""
     errors = {}
     model = type(obj)
     for field, columns, message in UNIQUE_RULES.get(model, ()):
-        values = [getattr(obj, c) for c in columns]
+        values = [data[c] if c in data else getattr(obj, c) for c in columns]
         if any(v is None or v == "" for v in values):
             continue
         query = db.select(model.id).filter_by(**dict(zip(columns, values)))
@@ -63,6 +63,14 @@ def _unique_errors(obj) -> dict[str, str]:
         with db.session.no_autoflush:
             if db.session.execute(query.limit(1)).first():
                 errors[field] = message
+    return errors
+
+
+def _errors(obj, data: dict[str, Any], checks) -> dict[str, str]:
+    """Every reason `data` cannot be saved on `obj`, all at once: the model's checks, then the unique ones."""
+    errors = checks(obj, data) if checks else {}
+    for field, message in _unique_errors(obj, data).items():
+        errors.setdefault(field, message)
     return errors
 
 
@@ -81,16 +89,12 @@ def _commit(obj) -> None:
 def _apply(obj, data: dict[str, Any], checks) -> Any:
     """Apply `data` to `obj` after the model's checks and the unique checks, or raise FieldErrors."""
     data = _clean(data)
-    errors = checks(obj, data) if checks else {}
+    errors = _errors(obj, data, checks)
     if errors:
         raise FieldErrors(errors)
     with db.session.no_autoflush:
         for key, value in data.items():
             setattr(obj, key, value)
-        errors = _unique_errors(obj)
-    if errors:
-        db.session.rollback()
-        raise FieldErrors(errors)
     if obj.id is None:
         db.session.add(obj)
     return obj
@@ -197,6 +201,19 @@ def _supplier_part_checks(supplier_part: SupplierPart, data: dict) -> dict[str, 
 def save_supplier_part(supplier_part: SupplierPart | None, data: dict[str, Any]) -> SupplierPart:
     """Create or update a supplier part (SKU unique per supplier)."""
     return _save(supplier_part or SupplierPart(), data, _supplier_part_checks)
+
+
+# Each model's own checks (beyond the unique ones), for `problems`.
+CHECKS = {Part: _part_checks, StockLocation: _location_checks, StockItem: _stock_checks, Company: None,
+          SupplierPart: _supplier_part_checks}
+
+
+def problems(model: type, obj, data: dict[str, Any]) -> dict[str, str]:
+    """Why saving `data` on `obj` (None: a new `model`) would be refused, all at once; nothing is changed.
+
+    For a form that failed its own validation, so the person sees these messages in the same answer.
+    """
+    return _errors(obj if obj is not None else model(), _clean(data), CHECKS[model])
 
 
 def _count(model, *where) -> int:

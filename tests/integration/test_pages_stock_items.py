@@ -107,3 +107,16 @@ def test_prefill_arguments_that_are_not_ids_are_a_400(operator_client):
         assert operator_client.get(f"/stock-items/new?{query}").status_code == 400, query
     # An id that names nothing is simply not prefilled.
     assert operator_client.get("/stock-items/new?location=999").status_code == 200
+
+
+def test_the_form_shows_its_serial_and_quantity_errors_together(hx_client):
+    part = Part(name="Scope")
+    db.session.add(part)
+    db.session.flush()
+    db.session.add(StockItem(part=part, quantity=Decimal(1), serial="SN-1"))
+    db.session.commit()
+    response = hx_client.post("/stock-items/new", data={"part_id": str(part.id), "quantity": "abc", "serial": "SN-1",
+                                                        "status": "ok"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="quantity-errors"' in html and "This part already has a stock item with this serial number." in html
