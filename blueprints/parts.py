@@ -11,6 +11,7 @@ from blueprints.shared.listing import ListSpec, search_text, top
 from blueprints.shared.rendering import render
 from extensions import db
 from models import Part
+from services import part_choice
 from services.inventory import delete_part, part_overview, problems, save_part
 
 bp = Blueprint("parts", __name__, url_prefix="/parts")
@@ -35,5 +36,5 @@ register_crud(bp, Resource(
 def options():
     """<option>s of parts matching what was typed into a part field (its datalist, via htmx)."""
     q = search_text("q", "part_id")
-    parts = top(LISTING, q, (Part.name, Part.id), 20) if q else []
-    return render("parts/_options.html", parts=parts)
+    parts = top(LISTING, q, (Part.name, Part.id), part_choice.SUGGESTIONS) if q else []
+    return render("parts/_options.html", choices=part_choice.suggestions(parts))

@@ -65,6 +65,13 @@ def row_matches(columns: tuple[Any, ...], q: str) -> ColumnElement[bool]:
     return or_(*(col.like(like, escape="\\") if sqlite else col.ilike(like, escape="\\") for col in columns))
 
 
+def equals(column: Any, text: str) -> ColumnElement[bool]:
+    """Whether `column` equals `text`, ignoring case as the search does; an index serves it (the NOCASE
+    index on SQLite, the trigram index on PostgreSQL)."""
+    exact = escape_like(text)
+    return column.like(exact, escape="\\") if is_sqlite() else column.ilike(exact, escape="\\")
+
+
 def _fts_phrase(q: str, names: tuple[str, ...]) -> str:
     """An FTS5 query: `q` as one phrase (a substring, for the trigram tokenizer) in some columns."""
     return "{%s} : \"%s\"" % (" ".join(names), q.replace('"', '""'))
