@@ -9,7 +9,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import current_app, g, has_request_context
@@ -20,24 +20,9 @@ class SettingError(ValueError):
 
 
 Option = tuple[Any, str]  # (stored value, what people read)
-
-
-def _plugin_options() -> list[Option]:
-    """The installed barcode plugins, by name (the engine's registry, whatever is switched on)."""
-    from services.barcode_engine import app_registry
-
-    return [(info.name, info.name) for info in app_registry().all((), ())]
-
-
-def _template_options(object_type: str) -> Callable[[], list[Option]]:
-    """The label templates that fit `object_type`, after 0 for "the first that fits"."""
-
-    def options() -> list[Option]:
-        from services.labels.printing import templates_for
-
-        return [(0, "The first that fits")] + [(t.id, t.name) for t in templates_for(object_type)]
-
-    return options
+# Per key: what the values of a setting that names things (plugins, label templates) may be. The
+# module that owns those things registers it (provide_options), so this one imports none of them.
+_OPTIONS: dict[str, Callable[[], list[Option]]] = {}
 
 
 @dataclass(frozen=True)
@@ -56,10 +41,10 @@ class Spec:
     pattern: str | None = None
     pattern_text: str = ""  # the pattern in words, for the message
     max_length: int = 200
-    # The values this setting may name (plugins, label templates), read when a value is saved: a
-    # stored name that no longer exists (a plugin uninstalled) is not an error when read back.
-    options: Callable[[], list[Option]] | None = field(default=None, compare=False)
-    option_noun: str = ""  # "barcode plugin": what one option is, for the message
+    # Set for a setting that names things ("barcode plugin"): its values must be among options(),
+    # checked when a value is saved; a stored name that no longer exists (a plugin uninstalled) is
+    # no error when read back.
+    option_noun: str = ""
     ordered: bool = False  # a list whose order matters (so not a set of checkboxes)
 
     def coerce(self, value: Any) -> Any:
@@ -103,10 +88,19 @@ class Spec:
             raise SettingError(f"{self.key}: Enter {self.maximum:,} or less.")
         return number
 
+    def options(self) -> list[Option] | None:
+        """The values this setting may name, with what people read (None: it names nothing)."""
+        if not self.option_noun:
+            return None
+        try:
+            return _OPTIONS[self.key]()
+        except KeyError:
+            raise RuntimeError(f"nothing provides the options of {self.key}") from None
+
     def check(self, value: Any) -> Any:
         """`value` typed, and every thing it names existing (see `options`); else SettingError."""
         typed = self.coerce(value)
-        if self.options is None:
+        if not self.option_noun:
             return typed
         allowed = self.options()
         known = {option for option, _ in allowed}
@@ -123,7 +117,7 @@ class Spec:
             return "on" if value else "off"
         if self.type is list:
             return ", ".join(value) if value else "none"
-        labels = dict(self.choices) or (dict(self.options()) if self.options else {})
+        labels = dict(self.choices) or dict(self.options() or ())
         if value in labels and labels[value] != value:
             return str(labels[value])
         return "none" if value in ("", None) else str(value)
@@ -152,12 +146,11 @@ SPECS: dict[str, Spec] = {
              label="Internal barcode prefix", pattern=r"[A-Z]{1,4}", pattern_text="Use 1 to 4 capital letters, A to Z."),
         Spec("BARCODE_SHOW_TEXT", bool, True, "Print the code as text under barcodes.", label="Code as text under barcodes"),
         Spec("BARCODE_PLUGINS_DISABLED", list, [], "Barcode plugins switched off (by name).",
-             label="Plugins switched off", options=_plugin_options, option_noun="barcode plugin"),
+             label="Plugins switched off", option_noun="barcode plugin"),
         Spec("BARCODE_PLUGIN_ORDER", list, [], "Order in which barcode plugins are asked (by name); plugins not listed follow in their built-in order.",
-             label="Plugin order", options=_plugin_options, option_noun="barcode plugin", ordered=True),
+             label="Plugin order", option_noun="barcode plugin", ordered=True),
         *(Spec(f"LABEL_TEMPLATE_{object_type.upper()}", int, 0, _TEMPLATE_HELP.format(plural), label=f"Label for {plural}",
-               group="Labels", minimum=0, options=_template_options(object_type),
-               option_noun=f"label template for {plural}")
+               group="Labels", minimum=0, option_noun=f"label template for {plural}")
           for object_type, plural in (("part", "parts"), ("stockitem", "stock items"),
                                       ("stocklocation", "locations"), ("supplierpart", "supplier parts"))),
     )
@@ -169,6 +162,19 @@ def _spec(key: str) -> Spec:
         return SPECS[key]
     except KeyError:
         raise KeyError(f"unknown setting {key!r}") from None
+
+
+def provide_options(*keys: str) -> Callable:
+    """Decorator: the function lists the values the settings `keys` may name (see Spec.option_noun)."""
+
+    def register(function: Callable[[], list[Option]]) -> Callable[[], list[Option]]:
+        for key in keys:
+            if not _spec(key).option_noun:
+                raise ValueError(f"{key} names nothing; it takes no options")
+            _OPTIONS[key] = function
+        return function
+
+    return register
 
 
 def env_override(key: str) -> Any | None:

@@ -24,7 +24,7 @@ def _row(key: str, spec: settings.Spec, submitted: dict[str, str] | None, errors
     value = settings.get(key)
     text = submitted[key] if submitted and key in submitted else _field_text(spec, value)
     # A list of plugins is a set of checkboxes; a number naming a template is a menu of them.
-    options = spec.options() if spec.options and not spec.ordered else None
+    options = None if spec.ordered else spec.options()
     return {
         "spec": spec, "key": key, "kind": spec.type.__name__, "type": TYPE_NAMES.get(spec.type, spec.type.__name__),
         "label": spec.label or key, "default": spec.shown(spec.default), "locked": settings.env_override(key) is not None,
