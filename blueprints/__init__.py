@@ -37,9 +37,10 @@ NAV_SECTIONS = (
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the access guard, security headers and error pages."""
-    from blueprints.shared import access, args, errors, security
+    from blueprints.shared import access, args, display, errors, security
 
     args.init_app(app)  # the `id` converter, before any route is added
+    app.add_template_filter(display.visible, "visible_controls")  # scanned text, on every page
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     access.init_app(app)
