@@ -51,8 +51,10 @@ def bulk_statements(dialect: str, rows: int) -> list[str]:
     blob = "CAST('BULK-SCAN-' || n.i AS BLOB)" if dialect == "sqlite" else "convert_to('BULK-SCAN-' || n.i, 'UTF8')"
     true = "1" if dialect == "sqlite" else "true"
     return [
-        f"INSERT INTO part (name, ipn, description, units, active, created_at, updated_at) "
-        f"SELECT 'Bulk part ' || n.i, 'BULK-' || n.i, 'generated for the scale bench', '', {true}, {now}, {now} FROM {s}",
+        # name_key as models.natural_key spells it: a number is its length, then its digits.
+        f"INSERT INTO part (name, name_key, ipn, description, units, active, created_at, updated_at) "
+        f"SELECT 'Bulk part ' || n.i, 'bulk part ' || length(CAST(n.i AS TEXT)) || n.i, 'BULK-' || n.i, "
+        f"'generated for the scale bench', '', {true}, {now}, {now} FROM {s}",
         # One stock item per bulk part, spread over the existing locations.
         f"INSERT INTO stock_item (part_id, location_id, quantity, batch, status, notes, created_at, updated_at) "
         f"SELECT p.id, (SELECT min(id) FROM stock_location), 1 + p.id % 50, '', 'ok', '', {now}, {now} "

@@ -17,7 +17,7 @@ bp = Blueprint("companies", __name__, url_prefix="/companies")
 LISTING = ListSpec(
     query=lambda: db.select(Company),
     search=(Company.name, Company.description, Company.website),
-    sorts={"name": Company.name, "website": Company.website},
+    sorts={"name": Company.name_key, "website": Company.website},
     default_sort="name",
     tiebreak=Company.id,
 )

@@ -18,7 +18,7 @@ bp = Blueprint("locations", __name__, url_prefix="/locations")
 LISTING = ListSpec(
     query=lambda: db.select(StockLocation),
     search=(StockLocation.name, StockLocation.description),
-    sorts={"name": StockLocation.name, "description": StockLocation.description},
+    sorts={"name": StockLocation.name_key, "description": StockLocation.description},
     default_sort="name",
     tiebreak=StockLocation.id,
 )

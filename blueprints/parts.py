@@ -19,7 +19,7 @@ bp = Blueprint("parts", __name__, url_prefix="/parts")
 LISTING = ListSpec(
     query=lambda: db.select(Part),
     search=(Part.name, Part.ipn),
-    sorts={"name": Part.name, "ipn": Part.ipn, "units": Part.units, "created": Part.created_at},
+    sorts={"name": Part.name_key, "ipn": Part.ipn, "units": Part.units, "created": Part.created_at},
     default_sort="name",
     tiebreak=Part.id,
 )
@@ -36,5 +36,5 @@ register_crud(bp, Resource(
 def options():
     """<option>s of parts matching what was typed into a part field (its datalist, via htmx)."""
     q = search_text("q", "part_id")
-    parts = top(LISTING, q, (Part.name, Part.id), part_choice.SUGGESTIONS) if q else []
+    parts = top(LISTING, q, (Part.name_key, Part.id), part_choice.SUGGESTIONS) if q else []
     return render("parts/_options.html", choices=part_choice.suggestions(parts))

@@ -20,7 +20,7 @@ bp = Blueprint("stock_items", __name__, url_prefix="/stock-items")
 LISTING = ListSpec(
     query=lambda: db.select(StockItem).join(StockItem.part).outerjoin(StockItem.location),
     search=(Part.name, Part.ipn, StockItem.serial, StockItem.batch),
-    sorts={"part": Part.name, "location": StockLocation.name, "quantity": StockItem.quantity,
+    sorts={"part": Part.name_key, "location": StockLocation.name_key, "quantity": StockItem.quantity,
            "serial": StockItem.serial, "batch": StockItem.batch, "expiry": StockItem.expiry_date,
            "status": StockItem.status},
     default_sort="part",

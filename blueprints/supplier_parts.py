@@ -19,7 +19,7 @@ bp = Blueprint("supplier_parts", __name__, url_prefix="/supplier-parts")
 LISTING = ListSpec(
     query=lambda: db.select(SupplierPart).join(SupplierPart.part).join(SupplierPart.supplier),
     search=(SupplierPart.sku, SupplierPart.mpn, SupplierPart.manufacturer_name, Part.name),
-    sorts={"sku": SupplierPart.sku, "mpn": SupplierPart.mpn, "supplier": Company.name, "part": Part.name,
+    sorts={"sku": SupplierPart.sku, "mpn": SupplierPart.mpn, "supplier": Company.name_key, "part": Part.name_key,
            "manufacturer": SupplierPart.manufacturer_name},
     default_sort="sku",
     tiebreak=SupplierPart.id,

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import Barcode, Company, Part, StockItem, StockLocation, StockTracking, SupplierPart
+from models import Barcode, Company, Part, StockItem, StockLocation, StockTracking, SupplierPart, natural_key
 from services.errors import DeleteRefused, FieldErrors
 
 # Per model: (field the error belongs to, columns that must be unique together, message).
@@ -289,13 +289,13 @@ def location_paths() -> dict[int, str]:
 def suppliers() -> list:
     """(id, name) of the companies marked as suppliers, by name."""
     return list(db.session.execute(db.select(Company.id, Company.name)
-                                   .where(Company.is_supplier.is_(True)).order_by(Company.name)))
+                                   .where(Company.is_supplier.is_(True)).order_by(Company.name_key)))
 
 
 def locations_by_path(limit: int = 1000) -> list[StockLocation]:
     """Up to `limit` locations, sorted by their full path (for report menus)."""
     locations = db.session.scalars(db.select(StockLocation).limit(limit)).all()
-    return sorted(locations, key=lambda location: location.path.lower())
+    return sorted(locations, key=lambda location: natural_key(location.path))
 
 
 def descendant_ids(location: StockLocation) -> set[int]:
@@ -356,4 +356,4 @@ def location_stock(location: StockLocation, limit: int = 200) -> list[StockItem]
     """The stock items kept directly at `location`, by part name."""
     return list(db.session.scalars(
         db.select(StockItem).join(StockItem.part).where(StockItem.location_id == location.id)
-        .order_by(Part.name, StockItem.id).limit(limit)))
+        .order_by(Part.name_key, StockItem.id).limit(limit)))

@@ -106,7 +106,7 @@ def _named(text: str) -> list[Part]:
     for ipn, name in _splits(text):
         found.update((p.id, p) for p in db.session.scalars(
             db.select(Part).where(search.equals(Part.ipn, ipn), search.equals(Part.name, name))))
-    parts = sorted(found.values(), key=lambda p: (p.name, p.id))
+    parts = sorted(found.values(), key=lambda p: (p.name_key, p.id))
     exact = [p for p in parts if text in (p.ipn, p.name, _plain_text(p))]
     return exact if len(exact) == 1 else parts
 
@@ -131,4 +131,4 @@ def similar(text: str) -> list[Part]:
     columns = (Part.name, Part.ipn)
     candidates = search.candidates(columns, text).limit(CANDIDATES)
     query = db.select(Part).where(Part.id.in_(candidates), search.row_matches(columns, text))
-    return list(db.session.scalars(query.order_by(Part.name, Part.id).limit(SUGGESTIONS)))
+    return list(db.session.scalars(query.order_by(Part.name_key, Part.id).limit(SUGGESTIONS)))

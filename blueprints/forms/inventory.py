@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from database.ids import is_id, parse_id
-from models import STOCK_STATUSES
+from models import STOCK_STATUSES, natural_key
 from services import part_choice
 from services.inventory import location_paths, suppliers
 
@@ -84,8 +84,8 @@ def optional_select(label: str, **kwargs) -> SelectField:
 
 def set_location_choices(field: SelectField, exclude: set[int] = frozenset(), blank: bool = True) -> None:
     """Fill a select with every location by full path, leaving out `exclude`."""
-    paths = sorted((path, loc_id) for loc_id, path in location_paths().items() if loc_id not in exclude)
-    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, path) for path, loc_id in paths]
+    paths = sorted((natural_key(path), loc_id, path) for loc_id, path in location_paths().items() if loc_id not in exclude)
+    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, path) for _, loc_id, path in paths]
 
 
 def set_supplier_choices(field: SelectField) -> None:
