@@ -12,14 +12,14 @@ from blueprints.shared.rendering import render
 from extensions import db
 from models import Part
 from services import part_choice
-from services.inventory import delete_part, part_overview, problems, save_part
+from services.inventory import delete_part, part_overview, problems, save_part, stock_totals
 
 bp = Blueprint("parts", __name__, url_prefix="/parts")
 
 LISTING = ListSpec(
     query=lambda: db.select(Part),
     search=(Part.name, Part.ipn),
-    sorts={"name": Part.name_key, "ipn": Part.ipn, "units": Part.units, "created": Part.created_at},
+    sorts={"name": Part.name_key, "ipn": Part.ipn, "created": Part.created_at},
     default_sort="name",
     tiebreak=Part.id,
 )
@@ -28,6 +28,7 @@ LISTING = ListSpec(
 register_crud(bp, Resource(
     model=Part, check=partial(problems, Part), form=PartForm, listing=LISTING, save=save_part, delete=delete_part,
     label="part", object_type="part", detail_context=part_overview,
+    page_context=lambda page: {"stock": stock_totals([part.id for part in page.items])},
     prepare_form=lambda form, obj: set_location_choices(form.default_location_id),
 ))
 

@@ -323,6 +323,13 @@ def part_stock_by_location(part: Part) -> tuple[Decimal, list[tuple[StockLocatio
     return sum((total for _, total in per_location), Decimal(0)), per_location
 
 
+def stock_totals(part_ids: list[int]) -> dict[int, Decimal]:
+    """Each part's total quantity in stock, over all its stock items (one query for a page of parts)."""
+    rows = db.session.execute(db.select(StockItem.part_id, func.sum(StockItem.quantity))
+                              .where(StockItem.part_id.in_(part_ids)).group_by(StockItem.part_id))
+    return {part_id: Decimal(total or 0) for part_id, total in rows}
+
+
 def counts() -> dict[str, int]:
     """How many parts, stock items, locations and supplier parts there are, by their plural label."""
     return {label: db.session.scalar(db.select(func.count()).select_from(model)) or 0

@@ -18,7 +18,7 @@ LISTINGS = {"/parts/": parts.LISTING, "/stock-items/": stock_items.LISTING,
 def found(client, url: str) -> str:
     """The "N found" line of a list page."""
     html = client.get(url).get_data(as_text=True)
-    return html.split('class="hint list-meta">')[1].split("found")[0].strip()
+    return html.split('class="list-meta">')[1].split('<p class="hint">')[1].split("found")[0].strip()
 
 
 def make_objects() -> dict:
