@@ -30,6 +30,7 @@ NAV_SECTIONS = (
     ("locations.index", "Locations", "viewer"),
     ("stock_items.index", "Stock", "viewer"),
     ("companies.index", "Companies", "viewer"),
+    ("supplier_parts.index", "Supplier parts", "viewer"),
     ("labels.index", "Labels", "viewer"),
     ("admin.index", "Admin", "admin"),
 )

@@ -330,13 +330,6 @@ def stock_totals(part_ids: list[int]) -> dict[int, Decimal]:
     return {part_id: Decimal(total or 0) for part_id, total in rows}
 
 
-def counts() -> dict[str, int]:
-    """How many parts, stock items, locations and supplier parts there are, by their plural label."""
-    return {label: db.session.scalar(db.select(func.count()).select_from(model)) or 0
-            for label, model in (("Parts", Part), ("Stock items", StockItem),
-                                 ("Locations", StockLocation), ("Supplier parts", SupplierPart))}
-
-
 def part_overview(part: Part) -> dict:
     """What a part's page shows: stock total and per location, its first 200 stock items, its supplier parts."""
     total, per_location = part_stock_by_location(part)

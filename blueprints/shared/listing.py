@@ -136,11 +136,19 @@ def search_text(*names: str) -> str:
 
 
 def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> Page:
-    """Read q, sort and page from the request and fetch that page of `spec`."""
-    q = search_text("q")
+    """Read q, sort, page size and page from the request and fetch that page of `spec`."""
     sort = request.args.get("sort", spec.default_sort)
     if sort.removeprefix("-") not in spec.sorts:
         sort = spec.default_sort
+    per_page = arg_number("per_page", PER_PAGE, minimum=1, maximum=PAGE_SIZES[-1])
+    return fetch(spec, endpoint, search_text("q"), sort=sort, per_page=per_page, page=arg_number("page", 1, minimum=1),
+                 extra_args=extra_args)
+
+
+def fetch(spec: ListSpec, endpoint: str, q: str, *, sort: str | None = None, per_page: int = PER_PAGE, page: int = 1,
+          extra_args: dict | None = None) -> Page:
+    """One page of `spec` matching `q` in the order `sort` (a key of spec.sorts, "-" for descending)."""
+    sort = sort or spec.default_sort
     total, query, walk = _narrow(spec, q)
     column = spec.sorts[sort.removeprefix("-")]
     if not walk:
@@ -149,9 +157,8 @@ def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> P
         column = func.coalesce(column, column)
     order = column.desc() if sort.startswith("-") else column.asc()
     tiebreak = spec.tiebreak.desc() if sort.startswith("-") else spec.tiebreak.asc()
-    per_page = arg_number("per_page", PER_PAGE, minimum=1, maximum=PAGE_SIZES[-1])
     pages = max(1, -(-min(total, COUNT_CAP) // per_page))
-    page = min(arg_number("page", 1, minimum=1), pages)
+    page = min(page, pages)
     rows = db.session.scalars(
         query.options(*spec.options).order_by(order, tiebreak).limit(per_page).offset((page - 1) * per_page))
     return Page(list(rows.unique()), total, page, per_page, q, sort, endpoint, extra_args or {})
