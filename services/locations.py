@@ -19,6 +19,9 @@ MAX_CHILDREN = 200  # sub-locations shown per level; the list pages have the res
 MAX_ITEMS = 200  # stock items shown on a location's page
 ITEMS_SCANNED = 2000  # items (by id) the page picks its MAX_ITEMS from, sorted by place and part
 COUNT_CAP = 10_000
+# Below one level of the tree, up to this many stock items are counted exactly; beyond it each count
+# stops at COUNT_CAP ("10,000+"), as the lists do, so a level costs the same at any size.
+EXACT_LIMIT = 100_000
 MAX_DEPTH = 64
 _LOCATION = StockLocation.__table__
 
@@ -29,8 +32,27 @@ class Node:
 
     location: StockLocation
     children: int
-    items_here: int
-    items_within: int  # here and in every sub-location, at any depth
+    items_here: int  # exact up to COUNT_CAP, COUNT_CAP + 1 beyond (see EXACT_LIMIT)
+    items_within: int  # here and in every sub-location, at any depth; the same bound
+
+    @property
+    def here_text(self) -> str:
+        """The items right here as shown: "12" or "10,000+"."""
+        return _shown(self.items_here)
+
+    @property
+    def within_text(self) -> str:
+        """The items here and below as shown."""
+        return _shown(self.items_within)
+
+
+def _shown(count: int) -> str:
+    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
+
+
+def _count_upto(query, limit: int) -> int:
+    """How many rows `query` gives, counting at most limit + 1 of them."""
+    return db.session.scalar(select(func.count()).select_from(query.limit(limit + 1).subquery())) or 0
 
 
 @dataclass
@@ -62,14 +84,27 @@ def level(parent_id: int | None) -> Level:
     ids = [location.id for location in locations]
     children = dict(db.session.execute(select(_LOCATION.c.parent_id, func.count()).where(_LOCATION.c.parent_id.in_(ids))
                                        .group_by(_LOCATION.c.parent_id)).all())
-    here = dict(db.session.execute(select(StockItem.location_id, func.count()).where(StockItem.location_id.in_(ids))
-                                   .group_by(StockItem.location_id)).all())
-    sub = _subtrees(ids)
-    within = dict(db.session.execute(select(sub.c.root, func.count(StockItem.id)).select_from(sub)
-                                     .join(StockItem, StockItem.location_id == sub.c.id).group_by(sub.c.root)).all())
+    here, within = _item_counts(ids)
     nodes = [Node(location, children.get(location.id, 0), here.get(location.id, 0), within.get(location.id, 0))
              for location in locations]
     return Level(nodes, total)
+
+
+def _item_counts(ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Stock items right at each location and within its sub-tree: exact, or capped per location when
+    more than EXACT_LIMIT are below the whole level."""
+    sub = _subtrees(ids)
+    below = select(StockItem.id).where(StockItem.location_id.in_(select(sub.c.id)))
+    if _count_upto(below, EXACT_LIMIT) <= EXACT_LIMIT:
+        here = db.session.execute(select(StockItem.location_id, func.count()).where(StockItem.location_id.in_(ids))
+                                  .group_by(StockItem.location_id)).all()
+        within = db.session.execute(select(sub.c.root, func.count(StockItem.id)).select_from(sub)
+                                    .join(StockItem, StockItem.location_id == sub.c.id).group_by(sub.c.root)).all()
+        return dict(here), dict(within)
+    here = {i: _count_upto(select(StockItem.id).where(StockItem.location_id == i), COUNT_CAP) for i in ids}
+    within = {i: _count_upto(select(StockItem.id).where(StockItem.location_id.in_(select(sub.c.id).where(sub.c.root == i))),
+                             COUNT_CAP) for i in ids}
+    return here, within
 
 
 @dataclass
@@ -82,17 +117,17 @@ class StockWithin:
     @property
     def total_text(self) -> str:
         """The count as shown: "1,234" or "10,000+"."""
-        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+        return _shown(self.total)
 
 
 def stock_within(location: StockLocation) -> StockWithin:
     """The stock in `location` and all its sub-locations: up to MAX_ITEMS, by place and then part name."""
     sub = _subtrees([location.id])
     in_tree = select(sub.c.id)
-    counted = select(StockItem.id).where(StockItem.location_id.in_(in_tree)).limit(COUNT_CAP + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
-    # Bounded work however much is below: the page's items are picked from the first ITEMS_SCANNED.
-    scanned = select(StockItem.id).where(StockItem.location_id.in_(in_tree)).order_by(StockItem.id).limit(ITEMS_SCANNED)
+    total = _count_upto(select(StockItem.id).where(StockItem.location_id.in_(in_tree)), COUNT_CAP)
+    # Bounded work however much is below: the page's items are picked from the first ITEMS_SCANNED the
+    # location index gives (no order asked: sorting every item below a big location is what this avoids).
+    scanned = select(StockItem.id).where(StockItem.location_id.in_(in_tree)).limit(ITEMS_SCANNED)
     items = db.session.scalars(db.select(StockItem).join(StockItem.part).where(StockItem.id.in_(scanned))
                                .options(joinedload(StockItem.part))
                                .order_by(Part.name_key, StockItem.id)).all()

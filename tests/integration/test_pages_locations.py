@@ -147,3 +147,16 @@ def test_a_location_page_can_show_the_stock_of_its_sub_locations(viewer_client):
     assert table.index(">Shelf 2<") < table.index(">Shelf 2 / Bin 7<")
     sub_levels = within.split("<h2>Sub-locations</h2>")[1].split("<h2")[0]
     assert ">Shelf 2</a>" in sub_levels and "3 items in all · 1 right here" in sub_levels
+
+
+def test_a_level_with_very_much_stock_below_counts_up_to_a_cap(viewer_client, monkeypatch):
+    """Beyond EXACT_LIMIT items below a level, each total stops at COUNT_CAP and says "+", as lists do."""
+    from services import locations
+
+    building, room, shelf, bin_ = stock_tree()
+    monkeypatch.setattr(locations, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(locations, "COUNT_CAP", 1)
+    html = viewer_client.get(f"/locations/tree?root={room.id}").get_data(as_text=True)
+    assert "1+ items in all · 1 right here" in html
+    within = viewer_client.get(f"/locations/{room.id}?sub=1").get_data(as_text=True)
+    assert "1+ stock items here and below" in within
