@@ -83,7 +83,8 @@ def sizes(url: str) -> str:
                 rows = conn.execute(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE '%search_short%'")).scalar()
                 keys = conn.execute(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE '%name_key%'")).scalar()
                 total = conn.execute(text("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")).scalar()
-                return f"short-search index {(rows or 0) / 2**20:.1f} MiB, name_key indexes {(keys or 0) / 2**20:.1f} MiB, database {total / 2**20:.1f} MiB"
+                return (f"short-search index {(rows or 0) / 2**20:.1f} MiB, name_key indexes {(keys or 0) / 2**20:.1f} MiB, "
+                        f"database {total / 2**20:.1f} MiB")
             except Exception as error:  # dbstat is an optional part of SQLite
                 return f"(no dbstat: {error})"
         short = conn.execute(text("SELECT sum(pg_relation_size(indexrelid)) FROM pg_index i JOIN pg_class c "

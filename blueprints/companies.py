@@ -24,6 +24,7 @@ LISTING = ListSpec(
 
 
 register_crud(bp, Resource(
-    model=Company, check=partial(problems, Company), form=CompanyForm, listing=LISTING, save=save_company, delete=delete_company,
+    model=Company, check=partial(problems, Company),
+    form=CompanyForm, listing=LISTING, save=save_company, delete=delete_company,
     label="company", detail_context=lambda company: {"supplier_parts": supplied_parts(company)},
 ))

@@ -35,7 +35,8 @@ def index():
 def search():
     """The first matches of every kind of object, each list searched as its own page searches it."""
     q = search_text("q")
-    results = [(kind, heading, fetch(spec, endpoint, q, per_page=PREVIEW)) for kind, heading, endpoint, spec in KINDS] if q else []
+    results = [(kind, heading, fetch(spec, endpoint, q, per_page=PREVIEW))
+               for kind, heading, endpoint, spec in KINDS] if q else []
     return render("home/search.html", block="search_results", q=q, results=results)
 
 

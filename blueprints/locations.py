@@ -54,7 +54,8 @@ def tree():
 
 
 register_crud(bp, Resource(
-    model=StockLocation, check=partial(problems, StockLocation), form=LocationForm, listing=LISTING, save=save_location, delete=delete_location,
+    model=StockLocation, check=partial(problems, StockLocation),
+    form=LocationForm, listing=LISTING, save=save_location, delete=delete_location,
     label="location", object_type="stocklocation", detail_context=location_context,
     prepare_form=prepare_location_form, prefill=lambda: {"parent_id": arg_id("parent")},
     list_context=lambda: {"paths": location_paths()},

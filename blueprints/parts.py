@@ -26,7 +26,8 @@ LISTING = ListSpec(
 
 
 register_crud(bp, Resource(
-    model=Part, check=partial(problems, Part), form=PartForm, listing=LISTING, save=save_part, delete=delete_part,
+    model=Part, check=partial(problems, Part),
+    form=PartForm, listing=LISTING, save=save_part, delete=delete_part,
     label="part", object_type="part", detail_context=part_overview,
     page_context=lambda page: {"stock": stock_totals([part.id for part in page.items])},
     prepare_form=lambda form, obj: set_location_choices(form.default_location_id),

@@ -42,7 +42,8 @@ def prepare_stock_form(form: StockItemForm, item: StockItem | None) -> None:
 
 
 register_crud(bp, Resource(
-    model=StockItem, check=partial(problems, StockItem), form=StockItemForm, listing=LISTING,
+    model=StockItem, check=partial(problems, StockItem),
+    form=StockItemForm, listing=LISTING,
     save=lambda item, data: save_stock_item(item, data, current_user.id),
     delete=delete_stock_item, label="stock item", object_type="stockitem",
     prepare_form=prepare_stock_form, prefill=prefill,

@@ -35,7 +35,8 @@ def prepare_supplier_part_form(form: SupplierPartForm, supplier_part: SupplierPa
 
 
 register_crud(bp, Resource(
-    model=SupplierPart, check=partial(problems, SupplierPart), form=SupplierPartForm, listing=LISTING, save=save_supplier_part,
+    model=SupplierPart, check=partial(problems, SupplierPart),
+    form=SupplierPartForm, listing=LISTING, save=save_supplier_part,
     delete=delete_supplier_part, label="supplier part", object_type="supplierpart",
     prepare_form=prepare_supplier_part_form,
     prefill=lambda: {"part_id": arg_id("part"), "supplier_id": arg_id("supplier")},

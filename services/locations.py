@@ -102,8 +102,8 @@ def _item_counts(ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
                                     .join(StockItem, StockItem.location_id == sub.c.id).group_by(sub.c.root)).all()
         return dict(here), dict(within)
     here = {i: _count_upto(select(StockItem.id).where(StockItem.location_id == i), COUNT_CAP) for i in ids}
-    within = {i: _count_upto(select(StockItem.id).where(StockItem.location_id.in_(select(sub.c.id).where(sub.c.root == i))),
-                             COUNT_CAP) for i in ids}
+    within = {i: _count_upto(select(StockItem.id).where(StockItem.location_id.in_(
+        select(sub.c.id).where(sub.c.root == i))), COUNT_CAP) for i in ids}
     return here, within
 
 
@@ -111,7 +111,8 @@ def _item_counts(ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
 class StockWithin:
     """Stock items in a location and below it, each with where it is relative to that location."""
 
-    rows: list[tuple[StockItem, str]]  # (item, "" for here or "Shelf 2 / Bin 7")
+    items: list[StockItem]
+    places: dict[int, str]  # by item id: "" for right here, else where below, e.g. "Shelf 2 / Bin 7"
     total: int  # exact up to COUNT_CAP, COUNT_CAP + 1 beyond
 
     @property
@@ -133,6 +134,6 @@ def stock_within(location: StockLocation) -> StockWithin:
                                .order_by(Part.name_key, StockItem.id)).all()
     places = {item.location_id for item in items}
     paths = dict(db.session.execute(select(sub.c.id, sub.c.path).where(sub.c.id.in_(places))).all())
-    rows = sorted(((item, paths.get(item.location_id, "")) for item in items),
-                  key=lambda row: (row[1] != "", natural_key(row[1])))[:MAX_ITEMS]
-    return StockWithin(rows, total)
+    places = {item.id: paths.get(item.location_id, "") for item in items}
+    shown = sorted(items, key=lambda item: (places[item.id] != "", natural_key(places[item.id])))[:MAX_ITEMS]
+    return StockWithin(shown, places, total)

@@ -12,11 +12,8 @@ from playwright.sync_api import expect
 
 from extensions import db
 from models import Part, StockItem, StockLocation
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import SIZES, sign_in
 
-SIZES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
-         "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True,
-                   "has_touch": True}}
 
 
 @pytest.fixture(params=sorted(SIZES))
