@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, Text, case, cast, func, literal, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from extensions import db
 from models import Part, StockItem, StockLocation, natural_key
@@ -127,13 +127,14 @@ def stock_within(location: StockLocation) -> StockWithin:
     in_tree = select(sub.c.id)
     total = _count_upto(select(StockItem.id).where(StockItem.location_id.in_(in_tree)), COUNT_CAP)
     # Bounded work however much is below: the page's items are picked from the first ITEMS_SCANNED the
-    # location index gives (no order asked: sorting every item below a big location is what this avoids).
+    # location index gives (no order asked: sorting every item below a big location is what this avoids),
+    # and only the MAX_ITEMS shown are loaded.
     scanned = select(StockItem.id).where(StockItem.location_id.in_(in_tree)).limit(ITEMS_SCANNED)
-    items = db.session.scalars(db.select(StockItem).join(StockItem.part).where(StockItem.id.in_(scanned))
-                               .options(joinedload(StockItem.part))
-                               .order_by(Part.name_key, StockItem.id)).all()
-    places = {item.location_id for item in items}
-    paths = dict(db.session.execute(select(sub.c.id, sub.c.path).where(sub.c.id.in_(places))).all())
-    places = {item.id: paths.get(item.location_id, "") for item in items}
-    shown = sorted(items, key=lambda item: (places[item.id] != "", natural_key(places[item.id])))[:MAX_ITEMS]
+    rows = db.session.execute(
+        db.select(StockItem, sub.c.path).join(sub, sub.c.id == StockItem.location_id).join(StockItem.part)
+        .where(StockItem.id.in_(scanned)).options(contains_eager(StockItem.part))
+        .order_by(sub.c.path != "", sub.c.path, Part.name_key, StockItem.id).limit(MAX_ITEMS)).all()
+    places = {item.id: path for item, path in rows}
+    # Shown by place as people read it (Bin 2 before Bin 10), each place's items by part name.
+    shown = sorted((item for item, _ in rows), key=lambda item: (places[item.id] != "", natural_key(places[item.id])))
     return StockWithin(shown, places, total)
