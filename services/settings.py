@@ -59,7 +59,7 @@ class Spec:
         text = "" if value is None else str(value)
         if len(text) > self.max_length:
             raise SettingError(f"{self.key}: Use at most {self.max_length} characters.")
-        if self.choices and text not in [value for value, _ in self.choices]:
+        if self.choices and text not in [choice for choice, _ in self.choices]:
             raise SettingError(f"{self.key}: Choose one of: {', '.join(v for v, _ in self.choices)}.")
         if self.pattern and not re.fullmatch(self.pattern, text):
             raise SettingError(f"{self.key}: {self.pattern_text or 'This value is not allowed here.'}")
