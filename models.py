@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from flask_login import UserMixin
@@ -17,7 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from barcodes.objects import OBJECT_TYPES  # noqa: F401 (the engine defines them; models re-export them)
@@ -31,6 +32,44 @@ STOCK_STATUSES = ("ok", "attention", "damaged", "quarantined", "missing", "lost"
 def utcnow() -> dt.datetime:
     """The current time in UTC, timezone-aware."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+NAME_KEY_LENGTH = 200
+# Compared byte by byte on both databases (SQLite's BINARY; PostgreSQL's "C", not the locale's rules,
+# which skip punctuation and spaces and would undo the key's order).
+NAME_KEY = String(NAME_KEY_LENGTH).with_variant(String(NAME_KEY_LENGTH, collation="C"), "postgresql")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _number_key(match: re.Match) -> str:
+    """A run of digits as its length, then the digits: '9' is '19', '10' is '210', so 9 < 10 as text."""
+    digits = match.group().lstrip("0") or "0"
+    length = len(digits)
+    return f"{length}{digits}" if length < 10 else f":{length:02d}{digits}" if length < 100 else f";{length:03d}{digits}"
+
+
+def natural_key(name: str | None) -> str:
+    """The key that sorts names as people read them: any case, numbers by value ("R2" before "R10").
+
+    Kept in a `name_key` column with an index, so a list sorted by name walks the index at any size.
+    """
+    return _DIGITS.sub(_number_key, (name or "").casefold())[:NAME_KEY_LENGTH]
+
+
+def _name_key_default(context) -> str:
+    """name_key for an INSERT that does not set it (a bulk insert): from the row's name."""
+    return natural_key(context.get_current_parameters().get("name"))
+
+
+class NaturalNameMixin:
+    """A `name_key` column, natural_key(name), set whenever the name is (see natural_key)."""
+
+    name_key: Mapped[str] = mapped_column(NAME_KEY, default=_name_key_default, server_default="")
+
+    @validates("name")
+    def _set_name_key(self, _key: str, name: str) -> str:
+        self.name_key = natural_key(name)
+        return name
 
 
 class TimestampMixin:
@@ -84,17 +123,18 @@ class Setting(db.Model):
     value: Mapped[str] = mapped_column(Text)
 
 
-class StockLocation(TimestampMixin, db.Model):
+class StockLocation(NaturalNameMixin, TimestampMixin, db.Model):
     """A place where stock is kept; locations form a tree."""
 
     __tablename__ = "stock_location"
+    __table_args__ = (Index("ix_stock_location_name_key", "name_key", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(String(250), default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("stock_location.id", ondelete="RESTRICT"), index=True)
 
     parent: Mapped[StockLocation | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[StockLocation]] = relationship(back_populates="parent", order_by="StockLocation.name")
+    children: Mapped[list[StockLocation]] = relationship(back_populates="parent", order_by="StockLocation.name_key")
 
     def ancestors(self) -> list[StockLocation]:
         """Locations from the root down to this one's parent."""
@@ -119,9 +159,10 @@ class StockLocation(TimestampMixin, db.Model):
         return self.path
 
 
-class Part(TimestampMixin, db.Model):
+class Part(NaturalNameMixin, TimestampMixin, db.Model):
     """A kind of thing kept in stock."""
 
+    __table_args__ = (Index("ix_part_name_key", "name_key", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
     ipn: Mapped[str | None] = mapped_column(String(100), unique=True)
@@ -180,9 +221,10 @@ class StockItem(TimestampMixin, db.Model):
         return self.title_of(self.part.name, self.serial, self.quantity)
 
 
-class Company(db.Model):
+class Company(NaturalNameMixin, db.Model):
     """A supplier and/or manufacturer."""
 
+    __table_args__ = (Index("ix_company_name_key", "name_key", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(String(250), default="")

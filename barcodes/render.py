@@ -111,9 +111,36 @@ def _code128_class():
 
 
 def _writer(fmt: str):
-    from barcode.writer import ImageWriter, SVGWriter
+    from barcode.writer import ImageWriter
 
-    return SVGWriter() if fmt == "svg" else ImageWriter(mode="1")
+    return _svg_writer_class()() if fmt == "svg" else ImageWriter(mode="1")
+
+
+@lru_cache(maxsize=1)
+def _svg_writer_class():
+    """python-barcode's SVG writer, with its inline styles turned into presentation attributes.
+
+    It colours every bar with style="fill:black". The site's Content-Security-Policy has no
+    'unsafe-inline', so an SVG opened on its own (its link on an object's page) lost those styles and
+    showed one black square; inside an <img> it looked right. Attributes such as fill="black" are
+    not styles, so the SVG looks the same both ways.
+    """
+    from barcode.writer import SVGWriter
+
+    class AttributeSVGWriter(SVGWriter):
+        def _finish(self):
+            for element in self._document.getElementsByTagName("*"):
+                style = element.getAttribute("style")
+                if not style:
+                    continue
+                element.removeAttribute("style")
+                for declaration in style.split(";"):
+                    name, _, value = declaration.partition(":")
+                    if name.strip():
+                        element.setAttribute(name.strip(), value.strip())
+            return super()._finish()
+
+    return AttributeSVGWriter
 
 
 def _checked_ean(data: str) -> str:

@@ -51,8 +51,10 @@ def bulk_statements(dialect: str, rows: int) -> list[str]:
     blob = "CAST('BULK-SCAN-' || n.i AS BLOB)" if dialect == "sqlite" else "convert_to('BULK-SCAN-' || n.i, 'UTF8')"
     true = "1" if dialect == "sqlite" else "true"
     return [
-        f"INSERT INTO part (name, ipn, description, units, active, created_at, updated_at) "
-        f"SELECT 'Bulk part ' || n.i, 'BULK-' || n.i, 'generated for the scale bench', '', {true}, {now}, {now} FROM {s}",
+        # name_key as models.natural_key spells it: a number is its length, then its digits.
+        f"INSERT INTO part (name, name_key, ipn, description, units, active, created_at, updated_at) "
+        f"SELECT 'Bulk part ' || n.i, 'bulk part ' || length(CAST(n.i AS TEXT)) || n.i, 'BULK-' || n.i, "
+        f"'generated for the scale bench', '', {true}, {now}, {now} FROM {s}",
         # One stock item per bulk part, spread over the existing locations.
         f"INSERT INTO stock_item (part_id, location_id, quantity, batch, status, notes, created_at, updated_at) "
         f"SELECT p.id, (SELECT min(id) FROM stock_location), 1 + p.id % 50, '', 'ok', '', {now}, {now} "
@@ -97,7 +99,7 @@ def probes_for(url: str):
     """A signed-in client on one database and the requests to time against it, by name."""
     from app import create_app
     from extensions import db
-    from models import Part, StockItem, User
+    from models import Part, StockItem, StockLocation, User
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
     client = app.test_client()
@@ -107,6 +109,9 @@ def probes_for(url: str):
         part_id = db.session.scalar(db.select(Part.id).order_by(Part.id.desc()).limit(1))
         item_id = db.session.scalar(db.select(StockItem.id).order_by(StockItem.id.desc()).limit(1))
         user_id = db.session.scalar(db.select(User.id).where(User.username == "bench-admin"))
+        # The location every bulk stock item is in, from its top-level location down.
+        root_id = db.session.scalar(db.select(StockLocation.id).where(StockLocation.parent_id.is_(None))
+                                    .order_by(StockLocation.id).limit(1))
         db.engine.dispose()
     hx = {"HX-Request": "true"}
     return app, {
@@ -122,6 +127,14 @@ def probes_for(url: str):
         "stock search": lambda: client.get("/stock-items/?q=resistor"),
         "part as you type": lambda: client.get("/parts/options?q=resis"),
         "history, by user": lambda: client.get(f"/admin/scans?user_id={user_id}"),
+        "start page": lambda: client.get("/"),
+        "search everything": lambda: client.get("/search?q=resistor"),
+        "parts search, 2 chars": lambda: client.get("/parts/?q=77"),
+        "parts search, 1 char": lambda: client.get("/parts/?q=7"),
+        "locations search, 2 chars": lambda: client.get("/locations/?q=L1"),
+        "parts list, 100 a page": lambda: client.get("/parts/?per_page=100&page=3"),
+        "location tree": lambda: client.get("/locations/tree"),
+        "location, with sub-locations": lambda: client.get(f"/locations/{root_id}?sub=1"),
     }
 
 

@@ -32,6 +32,7 @@ NAV_SECTIONS = (
     ("locations.index", "Locations", "viewer"),
     ("stock_items.index", "Stock", "viewer"),
     ("companies.index", "Companies", "viewer"),
+    ("supplier_parts.index", "Supplier parts", "viewer"),
     ("labels.index", "Labels", "viewer"),
     ("admin.index", "Admin", "admin"),
 )
@@ -39,9 +40,10 @@ NAV_SECTIONS = (
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the access guard, security headers and error pages."""
-    from blueprints.shared import access, args, errors, security
+    from blueprints.shared import access, args, display, errors, security
 
     args.init_app(app)  # the `id` converter, before any route is added
+    app.add_template_filter(display.visible, "visible_controls")  # scanned text, on every page
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     access.init_app(app)

@@ -62,7 +62,7 @@ def scan_context():
             "gs_substitute": settings.get("BARCODE_GS_SUBSTITUTE"),
         }
 
-    return {"scan_ui": scan_ui, "scan_visible": scanning.visible_parts}
+    return {"scan_ui": scan_ui}
 
 
 def _answer(outcome: scanning.ScanOutcome):
@@ -135,7 +135,7 @@ def check():
     """Scanner setup help: the last scan key by key, and a test sheet to scan."""
     last = scanlog.latest_of(current_user.id)
     last_text = last.raw.decode("utf-8", "replace") if last else ""
-    return render("scan/check.html", last=last, last_parts=scanning.visible_parts(last_text),
+    return render("scan/check.html", last=last, last_text=last_text,
                   test_codes=[(i, title, data) for i, (_, title, data) in enumerate(TEST_CODES)])
 
 

@@ -25,7 +25,8 @@ RECEIVE_PAGE = "stock_actions/receive.html"
 
 @bp.app_template_global()
 def visible_controls(text: str) -> str:
-    """Scanned text with its control characters as the pictures scanners' docs use (␝ ␞ ␄)."""
+    """Scanned text for a hidden form field, its control characters as Control Pictures (␝ ␞ ␄), which
+    barcodes.normalize reads back; pages show scanned text with the `visible_controls` filter."""
     return "".join(chr(0x2400 + ord(ch)) if ord(ch) < 0x20 else ch for ch in text or "")
 
 

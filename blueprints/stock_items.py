@@ -1,6 +1,8 @@
 """Stock items: list, detail with history, create (prefilled from a part or location), edit, delete."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
@@ -11,14 +13,14 @@ from blueprints.shared.crud import Resource, register_crud
 from blueprints.shared.listing import ListSpec
 from extensions import db
 from models import Part, StockItem, StockLocation
-from services.inventory import delete_stock_item, location_paths, new_stock_item_defaults, save_stock_item
+from services.inventory import delete_stock_item, location_paths, new_stock_item_defaults, problems, save_stock_item
 
 bp = Blueprint("stock_items", __name__, url_prefix="/stock-items")
 
 LISTING = ListSpec(
     query=lambda: db.select(StockItem).join(StockItem.part).outerjoin(StockItem.location),
     search=(Part.name, Part.ipn, StockItem.serial, StockItem.batch),
-    sorts={"part": Part.name, "location": StockLocation.name, "quantity": StockItem.quantity,
+    sorts={"part": Part.name_key, "location": StockLocation.name_key, "quantity": StockItem.quantity,
            "serial": StockItem.serial, "batch": StockItem.batch, "expiry": StockItem.expiry_date,
            "status": StockItem.status},
     default_sort="part",
@@ -40,7 +42,8 @@ def prepare_stock_form(form: StockItemForm, item: StockItem | None) -> None:
 
 
 register_crud(bp, Resource(
-    model=StockItem, form=StockItemForm, listing=LISTING,
+    model=StockItem, check=partial(problems, StockItem),
+    form=StockItemForm, listing=LISTING,
     save=lambda item, data: save_stock_item(item, data, current_user.id),
     delete=delete_stock_item, label="stock item", object_type="stockitem",
     prepare_form=prepare_stock_form, prefill=prefill,

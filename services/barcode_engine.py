@@ -35,6 +35,12 @@ def resolve_scan(raw: str | bytes | Scan, *, source: str, symbology: str = "") -
     return resolve(raw, registry=app_registry(), options=scan_options(), source=source, symbology=symbology)
 
 
+@settings.provide_options("BARCODE_PLUGINS_DISABLED", "BARCODE_PLUGIN_ORDER")
+def plugin_options() -> list[tuple[str, str]]:
+    """The installed plugins by name, on or off: what the plugin settings may name."""
+    return [(info.name, info.name) for info in app_registry().all((), ())]
+
+
 def plugin_infos(registry: Registry) -> list[PluginInfo]:
     """Every plugin of `registry` with its switch and position as the admin set them."""
     options = scan_options()

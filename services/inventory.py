@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import Barcode, Company, Part, StockItem, StockLocation, StockTracking, SupplierPart
+from models import Barcode, Company, Part, StockItem, StockLocation, StockTracking, SupplierPart, natural_key
 from services.errors import DeleteRefused, FieldErrors
 
 # Per model: (field the error belongs to, columns that must be unique together, message).
@@ -49,12 +49,12 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _unique_errors(obj) -> dict[str, str]:
-    """Field errors for values that another row of the same model already uses."""
+def _unique_errors(obj, data: dict[str, Any]) -> dict[str, str]:
+    """Field errors for values (from `data`, else the object's own) that another row of the model already uses."""
     errors = {}
     model = type(obj)
     for field, columns, message in UNIQUE_RULES.get(model, ()):
-        values = [getattr(obj, c) for c in columns]
+        values = [data[c] if c in data else getattr(obj, c) for c in columns]
         if any(v is None or v == "" for v in values):
             continue
         query = db.select(model.id).filter_by(**dict(zip(columns, values)))
@@ -63,6 +63,14 @@ def _unique_errors(obj) -> dict[str, str]:
         with db.session.no_autoflush:
             if db.session.execute(query.limit(1)).first():
                 errors[field] = message
+    return errors
+
+
+def _errors(obj, data: dict[str, Any], checks) -> dict[str, str]:
+    """Every reason `data` cannot be saved on `obj`, all at once: the model's checks, then the unique ones."""
+    errors = checks(obj, data) if checks else {}
+    for field, message in _unique_errors(obj, data).items():
+        errors.setdefault(field, message)
     return errors
 
 
@@ -81,16 +89,12 @@ def _commit(obj) -> None:
 def _apply(obj, data: dict[str, Any], checks) -> Any:
     """Apply `data` to `obj` after the model's checks and the unique checks, or raise FieldErrors."""
     data = _clean(data)
-    errors = checks(obj, data) if checks else {}
+    errors = _errors(obj, data, checks)
     if errors:
         raise FieldErrors(errors)
     with db.session.no_autoflush:
         for key, value in data.items():
             setattr(obj, key, value)
-        errors = _unique_errors(obj)
-    if errors:
-        db.session.rollback()
-        raise FieldErrors(errors)
     if obj.id is None:
         db.session.add(obj)
     return obj
@@ -199,6 +203,19 @@ def save_supplier_part(supplier_part: SupplierPart | None, data: dict[str, Any])
     return _save(supplier_part or SupplierPart(), data, _supplier_part_checks)
 
 
+# Each model's own checks (beyond the unique ones), for `problems`.
+CHECKS = {Part: _part_checks, StockLocation: _location_checks, StockItem: _stock_checks, Company: None,
+          SupplierPart: _supplier_part_checks}
+
+
+def problems(model: type, obj, data: dict[str, Any]) -> dict[str, str]:
+    """Why saving `data` on `obj` (None: a new `model`) would be refused, all at once; nothing is changed.
+
+    For a form that failed its own validation, so the person sees these messages in the same answer.
+    """
+    return _errors(obj if obj is not None else model(), _clean(data), CHECKS[model])
+
+
 def _count(model, *where) -> int:
     return db.session.scalar(db.select(func.count()).select_from(model).where(*where)) or 0
 
@@ -272,13 +289,13 @@ def location_paths() -> dict[int, str]:
 def suppliers() -> list:
     """(id, name) of the companies marked as suppliers, by name."""
     return list(db.session.execute(db.select(Company.id, Company.name)
-                                   .where(Company.is_supplier.is_(True)).order_by(Company.name)))
+                                   .where(Company.is_supplier.is_(True)).order_by(Company.name_key)))
 
 
 def locations_by_path(limit: int = 1000) -> list[StockLocation]:
     """Up to `limit` locations, sorted by their full path (for report menus)."""
     locations = db.session.scalars(db.select(StockLocation).limit(limit)).all()
-    return sorted(locations, key=lambda location: location.path.lower())
+    return sorted(locations, key=lambda location: natural_key(location.path))
 
 
 def descendant_ids(location: StockLocation) -> set[int]:
@@ -306,11 +323,11 @@ def part_stock_by_location(part: Part) -> tuple[Decimal, list[tuple[StockLocatio
     return sum((total for _, total in per_location), Decimal(0)), per_location
 
 
-def counts() -> dict[str, int]:
-    """How many parts, stock items, locations and supplier parts there are, by their plural label."""
-    return {label: db.session.scalar(db.select(func.count()).select_from(model)) or 0
-            for label, model in (("Parts", Part), ("Stock items", StockItem),
-                                 ("Locations", StockLocation), ("Supplier parts", SupplierPart))}
+def stock_totals(part_ids: list[int]) -> dict[int, Decimal]:
+    """Each part's total quantity in stock, over all its stock items (one query for a page of parts)."""
+    rows = db.session.execute(db.select(StockItem.part_id, func.sum(StockItem.quantity))
+                              .where(StockItem.part_id.in_(part_ids)).group_by(StockItem.part_id))
+    return {part_id: Decimal(total or 0) for part_id, total in rows}
 
 
 def part_overview(part: Part) -> dict:
@@ -339,7 +356,7 @@ def location_stock(location: StockLocation, limit: int = 200) -> list[StockItem]
     """The stock items kept directly at `location`, by part name."""
     return list(db.session.scalars(
         db.select(StockItem).join(StockItem.part).where(StockItem.location_id == location.id)
-        .order_by(Part.name, StockItem.id).limit(limit)))
+        .order_by(Part.name_key, StockItem.id).limit(limit)))
 
 
 def supplied_stock(supplier_part: SupplierPart, limit: int = 200) -> list[StockItem]:

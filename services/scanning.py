@@ -25,9 +25,6 @@ BUSY_MESSAGE = "The server is busy reading other images; try again in a moment."
 OWN_FORMATS = {"internal", "inventree"}
 # Longest raw input kept in the scan log; the engine refuses far shorter input as too long anyway.
 MAX_LOGGED_RAW = 8192
-# Control characters a scan may carry, shown as their Unicode control pictures.
-CONTROL_NAMES = {0x1D: "GS (group separator)", 0x1E: "RS (record separator)", 0x04: "EOT (end of transmission)",
-                 0x0D: "CR (carriage return)", 0x0A: "LF (line feed)", 0x09: "TAB"}
 
 
 @dataclass(frozen=True)
@@ -78,29 +75,6 @@ class ScanOutcome:
             return named[:100]
         return self.data[:100]
 
-    @property
-    def data_parts(self) -> list[tuple[bool, str, str]]:
-        """The data split into (is_control, shown_text, title) runs for display."""
-        return visible_parts(self.data)
-
-
-def visible_parts(text: str) -> list[tuple[bool, str, str]]:
-    """Split text into runs, control characters turned into visible symbols such as ␝."""
-    parts: list[tuple[bool, str, str]] = []
-    plain: list[str] = []
-    for char in text:
-        code = ord(char)
-        if code < 0x20 or code == 0x7F:
-            if plain:
-                parts.append((False, "".join(plain), ""))
-                plain = []
-            symbol = "\u2421" if code == 0x7F else chr(0x2400 + code)
-            parts.append((True, symbol, CONTROL_NAMES.get(code, f"control character 0x{code:02X}")))
-        else:
-            plain.append(char)
-    if plain:
-        parts.append((False, "".join(plain), ""))
-    return parts
 
 
 def _receive_url(result: ScanResult, may_receive: bool) -> str:

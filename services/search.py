@@ -5,20 +5,25 @@ trigram table `<table>_search` kept in sync by triggers; on PostgreSQL a pg_trgm
 The index only proposes candidates; the same LIKE (SQLite) or ILIKE (PostgreSQL) as a plain scan
 decides, so results are what they were before the indexes: a case-insensitive substring match.
 
-A trigram index cannot serve a search shorter than three characters, so those become a prefix
-match (the value begins with the text), which a per-column index serves: a NOCASE index on SQLite,
-the same trigram index on PostgreSQL (pg_trgm pads the start of a value, so 'ab%' has trigrams).
+A trigram index cannot serve a search of one or two characters, so those have an index of their
+own (migration a7d3c1e9f2b4), and are a substring match too ("L1" finds "Shelf L1-3"): on SQLite a
+second FTS5 trigram table `<table>_search_short` over the values with U+001F around each character,
+where "L1" is the trigram "L␟1"; on PostgreSQL a GIN index on search_short_grams(column), the value's
+one- and two-character pieces in lower case. Each searched column also has a NOCASE index on SQLite
+(`equals`, a whole value in any case).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Select, String, column, func, literal, literal_column, or_, select, table
+from sqlalchemy.dialects.postgresql import array
 
 from extensions import db
 
 MIN_TRIGRAM = 3
+SPACER = "\x1f"  # what the short-term FTS tables put around each character (see the module docstring)
 # What the migrations index for search, by table: every column a list page searches. A test checks
 # that the lists search no column outside this, so a new searched column comes with its migration.
 SEARCHED = {
@@ -34,8 +39,9 @@ SEARCH_SUFFIX = "_search"
 def is_search_machinery(name: str | None) -> bool:
     """Whether a schema object belongs to the search indexes (kept by migrations, not models.py).
 
-    Covers the FTS tables (`part_search`), their shadow tables (`part_search_data`, ...) and the
-    per-column indexes (`ix_part_name_search`).
+    Covers the FTS tables (`part_search`, `part_search_short`), their shadow tables
+    (`part_search_data`, ...) and the per-column indexes (`ix_part_name_search`,
+    `ix_part_name_short_search`).
     """
     return bool(name) and (name.endswith(SEARCH_SUFFIX) or any(
         name.startswith(f"{t}{SEARCH_SUFFIX}_") for t in SEARCHED))
@@ -52,8 +58,8 @@ def is_sqlite() -> bool:
 
 
 def pattern(q: str) -> str:
-    """The LIKE pattern of a search: a substring, or a prefix when too short for trigrams."""
-    return f"%{escape_like(q)}%" if len(q) >= MIN_TRIGRAM else f"{escape_like(q)}%"
+    """The LIKE pattern of a search: the text anywhere in the value."""
+    return f"%{escape_like(q)}%"
 
 
 def row_matches(columns: tuple[Any, ...], q: str) -> ColumnElement[bool]:
@@ -61,8 +67,22 @@ def row_matches(columns: tuple[Any, ...], q: str) -> ColumnElement[bool]:
     like = pattern(q)
     # SQLite's LIKE already ignores ASCII case, and ilike() would wrap both sides in lower(), which
     # no index serves; PostgreSQL's ILIKE is what its trigram indexes serve.
-    sqlite = is_sqlite()
-    return or_(*(col.like(like, escape="\\") if sqlite else col.ilike(like, escape="\\") for col in columns))
+    if is_sqlite():
+        return or_(*(col.like(like, escape="\\") for col in columns))
+    matches = or_(*(col.ilike(like, escape="\\") for col in columns))
+    if len(q) >= MIN_TRIGRAM:
+        return matches
+    # No trigram in one or two characters: the GIN index of their pieces finds the rows, and the
+    # planner can only use it when the condition is here, on the listed table itself.
+    piece = array([func.lower(literal(q, String))])
+    return or_(*(func.search_short_grams(col).op("@>")(piece) for col in columns)) & matches
+
+
+def equals(column: Any, text: str) -> ColumnElement[bool]:
+    """Whether `column` equals `text`, ignoring case as the search does; an index serves it (the NOCASE
+    index on SQLite, the trigram index on PostgreSQL)."""
+    exact = escape_like(text)
+    return column.like(exact, escape="\\") if is_sqlite() else column.ilike(exact, escape="\\")
 
 
 def _fts_phrase(q: str, names: tuple[str, ...]) -> str:
@@ -73,11 +93,18 @@ def _fts_phrase(q: str, names: tuple[str, ...]) -> str:
 def candidates(columns: tuple[Any, ...], q: str) -> Select:
     """Ids of the rows of the columns' table that may match `q`, found through its search index."""
     owner = columns[0].table
-    if is_sqlite() and len(q) >= MIN_TRIGRAM:
-        fts = table(f"{owner.name}{SEARCH_SUFFIX}", column("rowid"))
-        match = literal_column(fts.name).op("MATCH")(_fts_phrase(q, tuple(c.key for c in columns)))
+    short = len(q) < MIN_TRIGRAM
+    if is_sqlite():
+        fts = table(f"{owner.name}{SEARCH_SUFFIX}{'_short' if short else ''}", column("rowid"))
+        phrase = spaced(q) if short else q
+        match = literal_column(fts.name).op("MATCH")(_fts_phrase(phrase, tuple(c.key for c in columns)))
         return select(fts.c.rowid).where(match)
     return select(owner.c.id).where(row_matches(columns, q))
+
+
+def spaced(q: str) -> str:
+    """A one- or two-character search as the short-term FTS tables spell it: "L1" is "L␟1", "L" is "␟L␟"."""
+    return SPACER.join(q) if len(q) == 2 else f"{SPACER}{q}{SPACER}"
 
 
 @dataclass(frozen=True)

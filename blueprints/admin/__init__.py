@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from blueprints.admin import display
 from services.barcode_engine import plugin_infos
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.add_app_template_filter(display.visible, "visible_controls")
 
 
 def plugin_registry():

@@ -45,9 +45,11 @@ def plugins():
 @bp.route("/plugins/<name>/toggle", methods=["POST"])
 def plugin_toggle(name: str):
     """Switch a plugin on or off."""
-    _plugin_or_404(name)
+    plugins = _plugin_or_404(name)
     _refuse_if_locked("BARCODE_PLUGINS_DISABLED")
-    disabled = list(settings.get("BARCODE_PLUGINS_DISABLED"))
+    # Names of plugins no longer installed are dropped: the setting only takes installed ones.
+    installed = {p.name for p in plugins}
+    disabled = [n for n in settings.get("BARCODE_PLUGINS_DISABLED") if n in installed]
     if name in disabled:
         disabled.remove(name)
         flash(f"Plugin {name} is on.")

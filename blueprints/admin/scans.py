@@ -7,8 +7,9 @@ import io
 
 from flask import Response, abort, current_app, flash, request, stream_with_context, url_for
 
-from blueprints.admin import bp, display, plugin_names
+from blueprints.admin import bp, plugin_names
 from blueprints.admin.chart import bar_chart
+from blueprints.shared import display
 from blueprints.shared.args import arg_id, arg_number
 from blueprints.shared.rendering import redirect_to, render
 from database.ids import MAX_ID

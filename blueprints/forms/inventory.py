@@ -5,14 +5,13 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
-from database.ids import parse_id
-from extensions import db
-from models import STOCK_STATUSES, Part
+from database.ids import is_id, parse_id
+from models import STOCK_STATUSES, natural_key
+from services import part_choice
 from services.inventory import location_paths, suppliers
 
 NO_CHOICE = SelectChoice("", "—")
@@ -31,18 +30,33 @@ def optional_int(value):
     return number
 
 
-class IdField(IntegerField):
-    """An id typed into a text box: ASCII digits from 1 to the largest id, else the field's message."""
+class PartField(StringField):
+    """A part chosen by typing its name or IPN (or picking a suggestion); `data` is the part's id.
 
-    widget = TextInput()
+    The typed text is looked up when the form is sent (services.part_choice), so it works without
+    JavaScript; the box shows the part as people read it, never its id.
+    """
+
+    typed = ""
+    suggestions: tuple | list = ()  # what the typed text could have meant, for the datalist
 
     def process_formdata(self, valuelist):
-        if not valuelist or valuelist[0] == "":
-            self.data = None
-            return
-        self.data = parse_id(valuelist[0].strip(" "))
-        if self.data is None:
-            raise ValueError(self.gettext("Not a valid id."))
+        self.data = None
+        self.typed = valuelist[0] if valuelist else ""
+
+    def pre_validate(self, form):
+        if not self.typed.strip():
+            return  # DataRequired says "Choose a part."
+        found = part_choice.find(self.typed)
+        self.suggestions = found.suggestions
+        if found.part_id is None:
+            raise StopValidation(found.message)
+        self.data = found.part_id
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return part_choice.text_of(self.data) if is_id(self.data) else ""
 
 
 class QuantityField(DecimalField):
@@ -70,8 +84,8 @@ def optional_select(label: str, **kwargs) -> SelectField:
 
 def set_location_choices(field: SelectField, exclude: set[int] = frozenset(), blank: bool = True) -> None:
     """Fill a select with every location by full path, leaving out `exclude`."""
-    paths = sorted((path, loc_id) for loc_id, path in location_paths().items() if loc_id not in exclude)
-    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, path) for path, loc_id in paths]
+    paths = sorted((natural_key(path), loc_id, path) for loc_id, path in location_paths().items() if loc_id not in exclude)
+    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, path) for _, loc_id, path in paths]
 
 
 def set_supplier_choices(field: SelectField) -> None:
@@ -79,10 +93,9 @@ def set_supplier_choices(field: SelectField) -> None:
     field.choices = [NO_CHOICE] + [SelectChoice(c.id, c.name) for c in suppliers()]
 
 
-def describe_part(field: IntegerField) -> None:
-    """Name the chosen part under its id field, and suggest parts (a datalist) as the user types."""
-    part = db.session.get(Part, field.data) if isinstance(field.data, int) else None
-    field.description = f"Part {field.data}: {part}" if part else "Type a name or IPN and pick the part."
+def describe_part(field: PartField) -> None:
+    """Suggest parts (a datalist, refreshed through htmx) as the user types into a part field."""
+    field.description = "Type a name or IPN and pick the part."
     field.render_kw = {"list": f"{field.id}-options", "autocomplete": "off", "hx-get": url_for("parts.options"),
                        "hx-trigger": "input changed delay:250ms", "hx-target": f"#{field.id}-options", "hx-swap": "innerHTML"}
 
@@ -110,7 +123,7 @@ class LocationForm(FlaskForm):
 class StockItemForm(FlaskForm):
     """A stock item."""
 
-    part_id = IdField("Part", validators=[DataRequired(message="Choose a part.")])
+    part_id = PartField("Part", validators=[DataRequired(message="Choose a part.")])
     location_id = optional_select("Location")
     quantity = QuantityField("Quantity", places=None, default=Decimal(1),
                              validators=[InputRequired(message="Enter a quantity."),
@@ -135,7 +148,7 @@ class CompanyForm(FlaskForm):
 class SupplierPartForm(FlaskForm):
     """A part as one supplier sells it."""
 
-    part_id = IdField("Part", validators=[DataRequired(message="Choose a part.")])
+    part_id = PartField("Part", validators=[DataRequired(message="Choose a part.")])
     supplier_id = SelectField("Supplier", coerce=optional_int, validators=[DataRequired(message="Choose a supplier.")])
     sku = StringField("SKU", validators=[DataRequired(), Length(max=100)], description="The supplier's order code.")
     mpn = StringField("MPN", validators=[Length(max=100)], description="Manufacturer part number.")

@@ -38,6 +38,10 @@ class Resource:
     prepare_form: Callable[[FlaskForm, Any], None] = field(default=lambda form, obj: None)
     prefill: Callable[[], dict] = field(default=lambda: {})  # a new object's fields from the query string
     list_context: Callable[[], dict] = field(default=lambda: {})
+    page_context: Callable[[Any], dict] = field(default=lambda page: {})  # more for the rows of one page
+    # What the service would refuse in the submitted data (object or None, data) -> {field: message};
+    # asked when the form itself is invalid, so every message shows at once.
+    check: Callable[[Any, dict], dict[str, str]] = field(default=lambda obj, data: {})
 
 
 def form_data(form: FlaskForm) -> dict[str, Any]:
@@ -75,7 +79,8 @@ class CrudViews:
         """The list: search, sort, pagination; htmx gets only the results block."""
         page = paginate(self.res.listing, f"{self.bp.name}.index")
         block = None if htmx.history_restore_request else "results"
-        return render(f"{self.bp.name}/index.html", block=block, **self.context(page=page, **self.res.list_context()))
+        extra = {**self.res.list_context(), **self.res.page_context(page)}
+        return render(f"{self.bp.name}/index.html", block=block, **self.context(page=page, **extra))
 
     def detail(self, id: int):
         """One object's page."""
@@ -103,6 +108,11 @@ class CrudViews:
             else:
                 flash(f"Saved {res.label} {saved}.", "success")
                 return redirect_to(url_for(f"{self.bp.name}.detail", id=saved.id))
+        elif form.is_submitted():
+            # A field the form refused has no value to check; the service's word on the rest shows too.
+            refused = set(form.errors)
+            attach_errors(form, {name: message for name, message in res.check(obj, form_data(form)).items()
+                                 if name not in refused})
         status = 422 if request.method == "POST" else 200
         return render(FORM_TEMPLATE, block="form", status=status, **self.context(form=form, obj=obj))
 

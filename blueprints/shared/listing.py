@@ -12,6 +12,7 @@ from extensions import db
 from services import search
 
 PER_PAGE = 25
+PAGE_SIZES = (25, 50, 100, 200)  # offered in the list's menu; any size up to the largest may be asked for
 MAX_QUERY_LENGTH = 100
 FEW_MATCHES = 500
 # Counting stops here ("10,000+ found") and so does paging: a count or an OFFSET that walked a
@@ -100,9 +101,16 @@ class Page:
         """1-based number of the last row on this page."""
         return min(self.total, self.page * self.per_page, COUNT_CAP)
 
+    @property
+    def page_sizes(self) -> list[int]:
+        """The page sizes to offer: the usual ones and the one in use."""
+        return sorted(set(PAGE_SIZES) | {self.per_page})
+
     def url(self, **changes) -> str:
-        """This list's URL with some arguments changed (page, sort, q)."""
-        args = {**self.extra_args, "q": self.q or None, "sort": self.sort, "page": self.page, **changes}
+        """This list's URL with some arguments changed (page, sort, q, per_page)."""
+        per_page = self.per_page if self.per_page != PER_PAGE else None
+        args = {**self.extra_args, "q": self.q or None, "sort": self.sort, "per_page": per_page, "page": self.page,
+                **changes}
         args = {k: v for k, v in args.items() if v not in (None, "")}
         if args.get("page") == 1:
             args.pop("page")
@@ -128,11 +136,19 @@ def search_text(*names: str) -> str:
 
 
 def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> Page:
-    """Read q, sort and page from the request and fetch that page of `spec`."""
-    q = search_text("q")
+    """Read q, sort, page size and page from the request and fetch that page of `spec`."""
     sort = request.args.get("sort", spec.default_sort)
     if sort.removeprefix("-") not in spec.sorts:
         sort = spec.default_sort
+    per_page = arg_number("per_page", PER_PAGE, minimum=1, maximum=PAGE_SIZES[-1])
+    return fetch(spec, endpoint, search_text("q"), sort=sort, per_page=per_page, page=arg_number("page", 1, minimum=1),
+                 extra_args=extra_args)
+
+
+def fetch(spec: ListSpec, endpoint: str, q: str, *, sort: str | None = None, per_page: int = PER_PAGE, page: int = 1,
+          extra_args: dict | None = None) -> Page:
+    """One page of `spec` matching `q` in the order `sort` (a key of spec.sorts, "-" for descending)."""
+    sort = sort or spec.default_sort
     total, query, walk = _narrow(spec, q)
     column = spec.sorts[sort.removeprefix("-")]
     if not walk:
@@ -141,9 +157,8 @@ def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> P
         column = func.coalesce(column, column)
     order = column.desc() if sort.startswith("-") else column.asc()
     tiebreak = spec.tiebreak.desc() if sort.startswith("-") else spec.tiebreak.asc()
-    per_page = PER_PAGE
     pages = max(1, -(-min(total, COUNT_CAP) // per_page))
-    page = min(arg_number("page", 1, minimum=1), pages)
+    page = min(page, pages)
     rows = db.session.scalars(
         query.options(*spec.options).order_by(order, tiebreak).limit(per_page).offset((page - 1) * per_page))
     return Page(list(rows.unique()), total, page, per_page, q, sort, endpoint, extra_args or {})

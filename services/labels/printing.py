@@ -35,6 +35,19 @@ def templates_for(object_type: str | None = None) -> list[LabelTemplate]:
     return [t for t in rows if object_type is None or fits(t, object_type)]
 
 
+def _template_options(object_type: str) -> Callable[[], list[tuple[int, str]]]:
+    """The values LABEL_TEMPLATE_<TYPE> may take: 0 for the first that fits, or a template that fits."""
+
+    def options() -> list[tuple[int, str]]:
+        return [(0, "The first that fits")] + [(t.id, t.name) for t in templates_for(object_type)]
+
+    return options
+
+
+for _type in OBJECT_TYPES:
+    settings.provide_options(f"LABEL_TEMPLATE_{_type.upper()}")(_template_options(_type))
+
+
 def choose_template(object_type: str, template_id: int | None = None) -> LabelTemplate:
     """The template asked for, else the admin's default for the type, else the first that fits."""
     if object_type not in OBJECT_TYPES:

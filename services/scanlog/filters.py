@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import false
 
+from barcodes.normalize import replace_separators
 from database.ids import parse_id
 from extensions import db
 from models import ScanLog, User
@@ -114,7 +115,8 @@ def conditions(f: ScanFilter | None) -> list:
     if f.user_id is not None:
         conds.append(ScanLog.user_id == f.user_id)
     if f.q:
-        needle = "".join(_VISIBLE_TO_CONTROL.get(ch, ch) for ch in f.q)
+        # What the pages show or copy (a GS badge copies as <GS>) searches for the control itself.
+        needle = replace_separators("".join(_VISIBLE_TO_CONTROL.get(ch, ch) for ch in f.q))
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conds.append(ScanLog.data.ilike(f"%{escaped}%", escape="\\"))
     if f.since and f.until and f.since > f.until:

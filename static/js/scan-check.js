@@ -5,16 +5,48 @@
 // each [data-check-expected] (the JSON text of a test code) gets its [data-check-verdict].
 (() => {
   "use strict";
-  const NAMES = { "\x1d": "\u241d GS", "\x1e": "\u241e RS", "\x04": "\u2404 EOT", " ": "\u2423 space" };
+  // Control characters as the badges the server draws (visible() in blueprints/shared/display.py):
+  // their ASCII names, as most fonts have no glyph for the Control Pictures (U+241D and the like).
+  const ASCII = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI " +
+    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US").split(" ");
+  const CONTROLS = /[\x00-\x1f\x7f]/;
 
-  const shown = (text) => NAMES[text] || text || "(nothing)";
-  const visible = (text) => text.replace(/[\x00-\x1f]/g, (ch) => String.fromCharCode(0x2400 + ch.charCodeAt(0)));
+  function copyOnly(text) {
+    const span = document.createElement("span");
+    span.className = "copy";
+    span.textContent = text;
+    return span;
+  }
+
+  function badge(ch) {
+    const code = ch.charCodeAt(0);
+    const span = document.createElement("span");
+    span.className = "ctl";
+    span.title = `control character (0x${code.toString(16).toUpperCase().padStart(2, "0")})`;
+    span.append(copyOnly("<"), code === 0x7f ? "DEL" : ASCII[code], copyOnly(">"));  // copies as <GS>
+    return span;
+  }
+
+  // The text as nodes: plain runs, and a badge for each control character.
+  function visible(text) {
+    const nodes = [];
+    for (const part of text.split(/([\x00-\x1f\x7f])/)) {
+      if (CONTROLS.test(part)) nodes.push(badge(part));
+      else if (part) nodes.push(part);
+    }
+    return nodes;
+  }
+
+  function shown(text) {
+    if (text === " ") return ["space"];
+    return text ? visible(text) : ["(nothing)"];
+  }
 
   function addTerm(list, term, value) {
     const dt = document.createElement("dt");
     const dd = document.createElement("dd");
     dt.textContent = term;
-    dd.textContent = value;
+    dd.append(...(Array.isArray(value) ? value : [value]));
     list.append(dt, dd);
   }
 
@@ -48,7 +80,7 @@
         shown(key.typed), shown(key.meant), String(key.gap)];
       for (const [col, value] of values.entries()) {
         const cell = row.insertCell();
-        cell.textContent = value;
+        cell.append(...(Array.isArray(value) ? value : [value]));
         if (col === 0 || col === 5) cell.className = "num";
         if (col === 4 && key.typed !== key.meant) cell.className = "ctl";
       }

@@ -91,3 +91,9 @@ def page(browser, live_server, make_user):
     sign_in(tab, base_url, "op")
     yield tab
     context.close()
+
+
+# Desktop and phone (390x844, touch, device scale 3), for tests that check a page at both sizes.
+SIZES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
+         "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True,
+                   "has_touch": True}}

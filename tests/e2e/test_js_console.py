@@ -70,6 +70,11 @@ def test_the_pages_with_scripts_raise_no_errors(admin_page, live_server, store):
     page.goto(f"{base_url}/stock/receive")
     page.wait_for_selector("#receive-barcode:focus")
 
+    page.goto(f"{base_url}/search?q=res")  # the search over everything, the tree opened through htmx
+    page.goto(f"{base_url}/locations/tree")
+    page.locator("details summary").first.click(position={"x": 4, "y": 10})
+    page.wait_for_selector(".tree-children li")
+    page.goto(f"{base_url}/admin/settings")
     page.goto(f"{base_url}/labels/")
     page.goto(f"{base_url}/labels/reports/stock/{store['shelf_b']}")  # print-button.js
     expect(page.get_by_role("button", name="Print")).to_be_visible()

@@ -107,3 +107,36 @@ def test_the_engines_own_registry_follows_the_page(app, admin_client):
         options = scan_options()
         assert [p.name for p in plugin_infos(registry)][:2] == [names[1], names[0]]
         assert names[0] not in [p.name for p in registry.active(options.plugins_disabled, options.plugin_order)]
+
+
+class Naming:
+    """A plugin that names one object for every scan (final when told so)."""
+
+    description = "names one object"
+
+    def __init__(self, name, object_id, final=False):
+        self.name, self.object_id, self.final = name, object_id, final
+
+    def scan(self, scan):
+        from barcodes.result import Match, PluginResult
+
+        return PluginResult(matches=[Match("part", self.object_id, f"Part {self.object_id}", f"/parts/{self.object_id}")],
+                            final=self.final)
+
+
+def test_the_page_says_what_the_resolver_does(app, admin_client):
+    """Every plugin is asked and the matches are merged in plugin order, unless one claims the scan."""
+    from barcodes.options import ScanOptions
+    from barcodes.registry import Registry
+    from barcodes.resolver import resolve
+
+    merged = resolve("ANY-CODE", registry=Registry([Naming("a", 1), Naming("b", 2), Naming("c", 1)]),
+                     options=ScanOptions())
+    assert [m.object_id for m in merged.matches] == [1, 2]
+    claimed = resolve("ANY-CODE", registry=Registry([Naming("a", 1, final=True), Naming("b", 2)]), options=ScanOptions())
+    assert [m.object_id for m in claimed.matches] == [1]
+
+    text = " ".join(admin_client.get("/admin/plugins").get_data(as_text=True).split())
+    assert "the first that recognises it answers" not in text
+    assert "every plugin is asked" in text and "The matches are kept in this order" in text
+    assert "the person chooses from the list" in text and "the plugins below it are not asked" in text

@@ -115,3 +115,41 @@ def test_stock_and_supplier_lists_search_the_part_name(operator_client):
     assert "1 found" in operator_client.get("/stock-items/?q=lm358").get_data(as_text=True)
     assert "1 found" in operator_client.get("/supplier-parts/?q=biddfr").get_data(as_text=True)
     assert "1 found" in operator_client.get("/companies/?q=digi").get_data(as_text=True)
+
+
+def test_a_page_size_can_be_chosen_and_is_kept_while_paging_and_sorting(operator_client, hx_client):
+    add_parts(130)
+    html = operator_client.get("/parts/?per_page=50").get_data(as_text=True)
+    assert len(rows(html)) == 50 and "Page 1 of 3" in html and "1–50" in html
+    assert '<option value="50" selected>50</option>' in html
+    assert 'href="/parts/?sort=name&amp;per_page=50&amp;page=2"' in html
+    assert 'href="/parts/?sort=-name&amp;per_page=50"' in html  # sorting keeps the size
+    assert len(rows(operator_client.get("/parts/?per_page=200").get_data(as_text=True))) == 130
+    # The menu belongs to the search form: a search (with or without JavaScript) keeps the size.
+    menu = html.split('<select name="per_page"')[1].split("</select>")[0]
+    assert 'form="search"' in menu and 'hx-include="#search"' in menu and 'hx-get="/parts/"' in menu
+    fragment = hx_client.get("/parts/?per_page=100&q=Part").get_data(as_text=True)
+    assert len(rows(fragment)) == 100
+
+
+@pytest.mark.parametrize("size", ["0", "201", "ten"])
+def test_a_page_size_out_of_range_is_a_400_saying_so(operator_client, size):
+    response = operator_client.get(f"/parts/?per_page={size}")
+    assert response.status_code == 400 and "per_page must be a whole number from 1 to 200" in response.get_data(as_text=True)
+
+
+def test_the_parts_list_shows_each_parts_stock(operator_client):
+    from decimal import Decimal
+
+    from models import StockLocation
+
+    shelf = StockLocation(name="Shelf")
+    cable, fuse = Part(name="Cable", units="m"), Part(name="Fuse")
+    db.session.add_all([StockItem(part=cable, location=shelf, quantity=Decimal("2.5")),
+                        StockItem(part=cable, quantity=Decimal("10")), fuse])
+    db.session.commit()
+    html = operator_client.get("/parts/").get_data(as_text=True)
+    assert "In stock" in html
+    cable_row = html.split(">Cable</a>")[1].split("</tr>")[0]
+    assert '<td class="num">12.5 <span class="hint">m</span></td>' in cable_row
+    assert '<span class="hint">none</span>' in html.split(">Fuse</a>")[1].split("</tr>")[0]

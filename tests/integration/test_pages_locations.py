@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from extensions import db
 from models import Part, StockItem, StockLocation
 
@@ -81,3 +83,80 @@ def test_location_list_shows_paths(operator_client):
     make_tree()
     html = operator_client.get("/locations/?q=bin").get_data(as_text=True)
     assert "Building A / Lab / Shelf 2 / Bin 7" in html and "1 found" in html
+
+
+def stock_tree():
+    """Building A / Lab / Shelf 2 / Bin 7 with stock on the shelf and in the bin, and an empty Annex."""
+    building, room, shelf, bin_ = make_tree()
+    part = Part(name="Fuse 1A")
+    db.session.add_all([StockLocation(name="Annex"),
+                        StockItem(part=part, location=shelf, quantity=Decimal(5)),
+                        StockItem(part=part, location=bin_, quantity=Decimal(7), batch="LOT-7"),
+                        StockItem(part=Part(name="Relay"), location=bin_, quantity=Decimal(1))])
+    db.session.commit()
+    return building, room, shelf, bin_
+
+
+def test_the_tree_shows_each_top_location_with_its_stock_totals(viewer_client):
+    building, room, *_ = stock_tree()
+    html = viewer_client.get("/locations/tree").get_data(as_text=True)
+    assert html.index(">Annex<") < html.index(">Building A<")
+    node = html.split(">Building A</a>")[1].split("</summary>")[0]
+    assert "3 items in all · 0 right here" in node
+    annex = html.split(">Annex</a>")[1].split("</div>")[0]
+    assert "0 items" in annex
+    # Opening a location loads its level (htmx), or without JavaScript follows the link to it.
+    assert f'hx-get="/locations/tree?root={building.id}"' in html and f'href="/locations/tree?root={building.id}"' in html
+
+
+def test_one_level_of_the_tree_for_htmx_and_the_tree_from_a_location(viewer_client, hx_client):
+    building, room, shelf, bin_ = stock_tree()
+    level = hx_client.get(f"/locations/tree?root={room.id}").get_data(as_text=True)
+    assert level.lstrip().startswith('<ul class="location-tree">') and "<html" not in level
+    assert ">Shelf 2</a>" in level and "3 items in all · 1 right here" in level
+    page = viewer_client.get(f"/locations/tree?root={shelf.id}").get_data(as_text=True)
+    assert "<html" in page and ">Bin 7</a>" in page and "2 items" in page
+    breadcrumb = page.split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert f'/locations/tree?root={room.id}"' in breadcrumb and "Building A" in breadcrumb
+
+
+@pytest.mark.parametrize("root, status", [("999", 404), ("abc", 400)])
+def test_a_tree_root_that_is_not_a_location_says_so(viewer_client, root, status):
+    assert viewer_client.get(f"/locations/tree?root={root}").status_code == status
+
+
+def test_a_loop_already_in_the_data_does_not_hang_the_tree(viewer_client):
+    building, room, *_ = stock_tree()
+    db.session.execute(db.text("UPDATE stock_location SET parent_id = :room WHERE id = :building"),
+                       {"room": room.id, "building": building.id})
+    db.session.commit()
+    assert viewer_client.get(f"/locations/tree?root={room.id}").status_code == 200
+    assert viewer_client.get(f"/locations/{room.id}?sub=1").status_code == 200
+
+
+def test_a_location_page_can_show_the_stock_of_its_sub_locations(viewer_client):
+    building, room, shelf, bin_ = stock_tree()
+    here = viewer_client.get(f"/locations/{room.id}").get_data(as_text=True)
+    assert "No stock items." in here and "Fuse 1A" not in here
+    assert f'href="/locations/{room.id}?sub=1#stock"' in here
+    within = viewer_client.get(f"/locations/{room.id}?sub=1").get_data(as_text=True)
+    assert "3 stock items here and below." in within
+    table = within.split('<table class="stock-items">')[1].split("</table>")[0]
+    places = [chunk.split("</a>")[0] for chunk in table.split('">Shelf 2')[1:]]
+    assert places == ["", " / Bin 7", " / Bin 7"]
+    assert table.index(">Shelf 2<") < table.index(">Shelf 2 / Bin 7<")
+    sub_levels = within.split("<h2>Sub-locations</h2>")[1].split("<h2")[0]
+    assert ">Shelf 2</a>" in sub_levels and "3 items in all · 1 right here" in sub_levels
+
+
+def test_a_level_with_very_much_stock_below_counts_up_to_a_cap(viewer_client, monkeypatch):
+    """Beyond EXACT_LIMIT items below a level, each total stops at COUNT_CAP and says "+", as lists do."""
+    from services import locations
+
+    building, room, shelf, bin_ = stock_tree()
+    monkeypatch.setattr(locations, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(locations, "COUNT_CAP", 1)
+    html = viewer_client.get(f"/locations/tree?root={room.id}").get_data(as_text=True)
+    assert "1+ items in all · 1 right here" in html
+    within = viewer_client.get(f"/locations/{room.id}?sub=1").get_data(as_text=True)
+    assert "1+ stock items here and below" in within

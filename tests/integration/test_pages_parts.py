@@ -148,3 +148,20 @@ def test_nul_characters_are_dropped_not_a_500(operator_client):
     assert response.status_code == 303
     assert db.session.scalars(db.select(Part.name)).one() == "LM358"
     assert operator_client.get("/parts/options?part_id=%00").status_code == 200
+
+
+@pytest.mark.parametrize("changes, messages", [
+    # Two service checks: the GTIN rule and the unique IPN, reported together.
+    ({"name": "Another", "gtin": "123"}, ("Not a valid GTIN", "Another part already has this IPN.")),
+    # The form's own check (a missing name) and the service's unique IPN, reported together.
+    ({"name": ""}, ("This field is required", "Another part already has this IPN.")),
+])
+def test_every_error_of_a_form_shows_at_once(hx_client, changes, messages):
+    hx_client.post("/parts/new", data=FORM)
+    response = hx_client.post("/parts/new", data={**FORM, **changes})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for message in messages:
+        assert message in html
+    assert count(Part) == 1
+

@@ -69,7 +69,7 @@ def test_no_match_shows_the_data_escaped_with_visible_separators(hx_client):
     assert response.headers["X-Scan-Result"] == "no_match"
     assert "No match found for barcode" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
-    assert "\u241d" in html and "\x1d" not in html
+    assert ">GS<" in html and "\x1d" not in html and "\u241d" not in html
     assert "<html" not in html  # a fragment, not a page
     assert _scan_logs()[0].result == "no_match"
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from barcodes.result import Match, Scan, ScanResult
-from services.scanning import decide, visible_parts
+from services.scanning import decide
 
 
 def _result(status="match", matches=(), fmt="internal", text="DATA"):
@@ -41,10 +41,3 @@ def test_supplier_label_offers_receive(app):
     assert "barcode=" in found.choices[1].url
     assert unknown.answer == "no_match" and [c.kind for c in unknown.choices] == ["receive"]
     assert viewer.answer == "redirect" and internal.answer == "redirect"
-
-
-def test_control_characters_become_visible_symbols():
-    parts = visible_parts("[)>\x1e06\x1dP1\x04")
-    assert "".join(text for _, text, _ in parts) == "[)>\u241e06\u241dP1\u2404"
-    assert [is_control for is_control, _, _ in parts] == [False, True, False, True, False, True]
-    assert parts[3][2].startswith("GS")

@@ -18,7 +18,7 @@ LISTINGS = {"/parts/": parts.LISTING, "/stock-items/": stock_items.LISTING,
 def found(client, url: str) -> str:
     """The "N found" line of a list page."""
     html = client.get(url).get_data(as_text=True)
-    return html.split('class="hint list-meta">')[1].split("found")[0].strip()
+    return html.split('class="list-meta">')[1].split('<p class="hint">')[1].split("found")[0].strip()
 
 
 def make_objects() -> dict:
@@ -94,15 +94,63 @@ def test_search_follows_updates_and_deletes(operator_client):
     assert found(operator_client, "/parts/?q=vintros") == "1"
 
 
-def test_short_searches_match_the_start_of_a_value(operator_client):
-    """Too short for trigrams: one or two characters find values beginning with them, any case."""
+def test_short_searches_find_a_substring_like_longer_ones(operator_client):
+    """One or two characters find values containing them anywhere, in any case (not just the start)."""
+    db.session.add_all([StockLocation(name=name) for name in
+                        ("L1-S1", "L1-S2", "Shelf l1", "Rack A1", "Bin A12", "S2 top", "Drawer 7")])
     db.session.add_all([Part(name="Resistor 10k", ipn="R-1"), Part(name="Capacitor", ipn="C-1"),
                         Part(name="Fuse", ipn="F-R1")])
     db.session.commit()
-    assert found(operator_client, "/parts/?q=r") == "1"  # Resistor (R-1 too), not Capacitor's r nor F-R1
-    assert found(operator_client, "/parts/?q=C-") == "1"
-    assert found(operator_client, "/parts/?q=fu") == "1"
+    assert found(operator_client, "/locations/?q=L1") == "3"
+    assert found(operator_client, "/locations/?q=S2") == "2"
+    assert found(operator_client, "/locations/?q=a1") == "2"
+    assert found(operator_client, "/locations/?q=7") == "1"
+    assert found(operator_client, "/locations/?q=L1-") == "2"  # three characters: the trigram index
+    assert found(operator_client, "/parts/?q=r") == "3"  # Resistor, Capacitor's r, F-R1
+    assert found(operator_client, "/parts/?q=-1") == "2"
     assert found(operator_client, "/parts/?q=%25") == "0"  # a wildcard is taken literally
+    assert found(operator_client, "/parts/?q=%22") == "0"  # so is a quote (FTS query syntax)
+
+
+def test_short_searches_follow_updates_and_deletes(operator_client):
+    location = StockLocation(name="Shelf Q9")
+    db.session.add(location)
+    db.session.commit()
+    assert found(operator_client, "/locations/?q=q9") == "1"
+    location.name = "Shelf Z8"
+    db.session.commit()
+    assert found(operator_client, "/locations/?q=q9") == "0" and found(operator_client, "/locations/?q=Z8") == "1"
+    db.session.delete(location)
+    db.session.commit()
+    assert found(operator_client, "/locations/?q=Z8") == "0"
+
+
+def query_plan(query) -> str:
+    """The database's plan for a query, as text (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL)."""
+    compiled = query.compile(db.engine)
+    conn = db.session.connection()
+    if db.engine.dialect.name == "sqlite":
+        params = tuple(compiled.params[name] for name in compiled.positiontup)
+        return "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params))
+    return "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params))
+
+
+@pytest.mark.parametrize("q", ["Q", "Q7"])
+def test_short_searches_are_served_by_an_index(app, q):
+    """The plan of a list search for one or two characters reads the short-term index, not the table."""
+    db.session.execute(insert(StockLocation), [{"name": f"Bin {n:04d}", "description": ""} for n in range(3000)])
+    db.session.add_all([StockLocation(name=name) for name in ("Shelf Q7", "Q7-1", "Rack AQ7")])
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE stock_location"))
+    plan = query_plan(locations.LISTING.filtered(q))
+    if db.engine.dialect.name == "sqlite":
+        assert "SCAN stock_location_search_short VIRTUAL TABLE" in plan, plan
+        assert not [line for line in plan.splitlines() if line.strip().startswith("SCAN stock_location") and
+                    "VIRTUAL TABLE" not in line], plan
+    else:
+        assert "Bitmap Index Scan on ix_stock_location_name_short_search" in plan, plan
+        assert "Seq Scan" not in plan, plan
 
 
 def test_search_as_you_type_offers_substring_matches(operator_client):
@@ -160,8 +208,11 @@ def test_the_search_machinery_exists_after_migrating(app):
             assert f"{table}_search" in names
             assert {f"{table}_search_{t}" for t in ("insert", "update", "delete")} <= names, table
             assert {f"ix_{table}_{c}_search" for c in columns} <= names, table
+            assert {f"{table}_search_short", f"{table}_search_short_source"} <= names, table
+            assert {f"{table}_search_short_{t}" for t in ("insert", "update_old", "update_new", "delete")} <= names
     else:
         inspector = inspect(db.engine)
         for table, columns in SEARCHED.items():
             indexes = {ix["name"] for ix in inspector.get_indexes(table)}
             assert {f"ix_{table}_{c}_search" for c in columns} <= indexes, table
+            assert {f"ix_{table}_{c}_short_search" for c in columns} <= indexes, table
