@@ -1,4 +1,5 @@
-"""Barcode images: an object's internal code, or any data, as SVG or PNG, cached by ETag."""
+"""Barcode images: an object's internal code, or any data, as SVG or PNG (with an ETag; no-store like
+every signed-in answer, see blueprints/shared/security.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,6 @@ bp = Blueprint("barcode_images", __name__, url_prefix="/barcodes")
 OBJECT_SYMBOLOGIES = ("qr", "datamatrix", "code128")
 DATA_SYMBOLOGIES = OBJECT_SYMBOLOGIES + ("ean13",)
 MIME = {"svg": "image/svg+xml", "png": "image/png"}
-# Short: a changed barcode prefix must show within minutes; the ETag makes revalidation cheap.
-CACHE_CONTROL = "private, max-age=300"
 
 
 def _options(allowed: tuple[str, ...]) -> tuple[str, int | None]:
@@ -44,7 +43,6 @@ def _image(data: str, symbology: str, fmt: str, size: int | None):
         response = make_response(body)
         response.mimetype = MIME[fmt]
     response.set_etag(tag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
 

@@ -24,12 +24,16 @@ HSTS = "max-age=31536000"
 
 
 def _headers(response):
-    """Add CSP, nosniff, referrer and permissions policies; HSTS only on HTTPS."""
+    """Add CSP, nosniff, referrer and permissions policies, no-store; HSTS only on HTTPS."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     # HSTS over plain HTTP is ignored by browsers and would be a lie; send it only under HTTPS.
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    # Any answer but a static file may hold someone's data or a CSRF token; a shared warehouse PC's
+    # cache or back button must not show it to the next person. One rule here, so no view can forget.
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
