@@ -1,24 +1,15 @@
 """Login and logout."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_login import login_user, logout_user
 
 from blueprints.forms.auth import LoginForm
 from blueprints.shared.access import public
-from blueprints.shared.rendering import redirect_to, render
+from blueprints.shared.rendering import redirect_to, render, same_site_path
 from services import sign_in
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow local redirect targets."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,7 +28,7 @@ def login():
         if user is not None:
             session.clear()  # a fresh session on sign-in: nothing from before carries over
             login_user(user, remember=form.remember.data)
-            return redirect_to(_safe_next(request.args.get("next")))
+            return redirect_to(same_site_path(request.args.get("next")) or url_for("home.index"))
         form.password.errors.append("Unknown username or wrong password.")
     status = 422 if form.errors else 200
     return render("auth/login.html", block="form", form=form, status=status)
