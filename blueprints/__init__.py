@@ -37,12 +37,13 @@ NAV_SECTIONS = (
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the access guard, security headers and error pages."""
-    from blueprints.shared import access, args, errors, security
+    from blueprints.shared import access, args, errors, security, text_input
 
     args.init_app(app)  # the `id` converter, before any route is added
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     access.init_app(app)
+    text_input.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, make_response, request
 from barcodes.internal import internal_code
 from barcodes.render import RenderError, draw_barcode
 from blueprints.shared.args import arg_number
+from blueprints.shared.text_input import scanned_fields
 from services import settings
 from services.barcode_engine import scan_options
 from services.barcode_objects import get_object
@@ -58,6 +59,7 @@ def object_image(object_type: str, object_id: int, fmt: str):
 
 @bp.route("/render.svg", defaults={"fmt": "svg"})
 @bp.route("/render.png", defaults={"fmt": "png"})
+@scanned_fields("data")
 def render_data(fmt: str):
     """Any data as a barcode (linked barcodes are drawn this way); 400 for data that cannot be drawn."""
     data = request.args.get("data", "")

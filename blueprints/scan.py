@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from blueprints.shared.access import requires
 from blueprints.shared.rendering import redirect_to, render
+from blueprints.shared.text_input import scanned_fields
 from extensions import htmx
 from services import scanlog, scanning, settings
 
@@ -81,6 +82,7 @@ def page():
 
 @bp.post("")
 @requires("viewer")
+@scanned_fields("barcode")
 def submit():
     """Resolve a scanned barcode (form field `barcode`, `source`) and go to what it names."""
     outcome = scanning.scan_text(request.form.get("barcode", ""), source=request.form.get("source", "dialog"),

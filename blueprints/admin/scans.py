@@ -11,6 +11,7 @@ from blueprints.admin import bp, display, plugin_names
 from blueprints.admin.chart import bar_chart
 from blueprints.shared.args import arg_id, arg_number
 from blueprints.shared.rendering import redirect_to, render
+from blueprints.shared.text_input import scanned_fields
 from database.ids import MAX_ID
 from services import scanlog, settings, users
 
@@ -26,6 +27,7 @@ def _choices() -> dict:
 
 
 @bp.route("/scans")
+@scanned_fields("q")  # the history is searched for what scanners send
 def scans():
     """The scan history, newest first, filtered and paged by id."""
     scan_filter = _filter()
@@ -51,6 +53,7 @@ def scan_detail(scan_id: int):
 
 
 @bp.route("/scans/export.csv")
+@scanned_fields("q")
 def scans_export():
     """What the filter shows, as CSV, streamed in keyset batches."""
     scan_filter = _filter()
@@ -109,6 +112,7 @@ def scan_delete(scan_id: int):
 
 
 @bp.route("/scans/delete", methods=["GET", "POST"])
+@scanned_fields("q")
 def scans_delete():
     """Delete every scan the filter shows, up to the newest one seen on the confirmation page."""
     scan_filter = _filter()
