@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 
+from database.connection import take_sqlite_write_lock
 from database.prepared import Prepared
 from extensions import db
 from models import ROLES, ApiToken, User, utcnow
@@ -107,16 +108,24 @@ def create(username: str, role: str, password: str) -> User:
     return user
 
 
-def _other_active_admins(user: User) -> int:
-    return db.session.scalar(db.select(db.func.count()).select_from(User).where(
-        User.role == "admin", User.active.is_(True), User.id != user.id)) or 0
+def _locked_active_admins() -> set[int]:
+    """Ids of the active admins, locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite:
+    the write lock), so two admins demoting each other at once cannot both see the other as spare."""
+    take_sqlite_write_lock()
+    return set(db.session.scalars(db.select(User.id).where(User.role == "admin", User.active.is_(True))
+                                  .with_for_update()))
+
+
+def _is_last_admin(user: User) -> bool:
+    """Whether `user` is the only active admin, judged under the lock (the caller's copy may be stale)."""
+    return _locked_active_admins() == {user.id}
 
 
 @_committed
 def change_role(user: User, role: str) -> None:
     """Give a user another role; the last active admin keeps theirs."""
     _check_role(role)
-    if user.role == "admin" and role != "admin" and user.active and not _other_active_admins(user):
+    if role != "admin" and _is_last_admin(user):
         raise UserError("This is the last active admin; make someone else admin first.")
     user.role = role
 
@@ -134,7 +143,7 @@ def set_active(user: User, active: bool, acting: User | None = None) -> None:
     if not active:
         if acting is not None and acting.id == user.id:
             raise UserError("You cannot deactivate your own account.")
-        if user.role == "admin" and user.active and not _other_active_admins(user):
+        if _is_last_admin(user):
             raise UserError("This is the last active admin; it cannot be deactivated.")
         if user.active:
             user.session_version = (user.session_version or 0) + 1
