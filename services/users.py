@@ -1,23 +1,24 @@
 """User accounts as the admin area manages them: create, role, password, deactivate, API tokens.
 
+A new password or a deactivation ends every session of the account and revokes its API tokens: who
+had the old password, or a copy of a cookie, keeps nothing.
+
 Each change is one transaction, committed here; a change that cannot be made raises UserError with a
 message for people, and nothing of it is saved.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import delete, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 
 from database.connection import take_sqlite_write_lock
-from database.prepared import Prepared
 from extensions import db
-from models import ROLES, ApiToken, User, utcnow
+from models import ROLES, ApiToken, User, UserSession, utcnow
 
 MIN_PASSWORD = 8
 USER_COLUMNS = tuple(User.__table__.c)
 _USER_CLASS = manager_of_class(User)
-_USER_BY_ID = Prepared(select(*USER_COLUMNS).where(User.__table__.c.id == bindparam("user_id")))
 
 
 class UserError(ValueError):
@@ -52,14 +53,6 @@ def detached(row) -> User:
     return user
 
 
-def session_user(user_id: int, version: int) -> User | None:
-    """The active user a session cookie names, while its session version is current; else None."""
-    row = _USER_BY_ID.first({"user_id": user_id})
-    if row is None or not row.active or row.session_version != version:
-        return None
-    return detached(row)
-
-
 def all_users() -> list[User]:
     """Every account, by username."""
     return list(db.session.scalars(db.select(User).order_by(User.username)))
@@ -80,7 +73,8 @@ def usernames() -> list:
     return list(db.session.execute(db.select(User.id, User.username).order_by(User.username)))
 
 
-def _check_password(password: str) -> None:
+def check_new_password(password: str) -> None:
+    """Raise UserError unless `password` is long enough, and not absurdly long."""
     if len(password) < MIN_PASSWORD:
         raise UserError(f"The password must be at least {MIN_PASSWORD} characters.")
     if len(password) > 200:
@@ -99,7 +93,7 @@ def create(username: str, role: str, password: str) -> User:
     if not username or len(username) > 80:
         raise UserError("The username must be 1 to 80 characters.")
     _check_role(role)
-    _check_password(password)
+    check_new_password(password)
     if db.session.execute(db.select(User.id).filter_by(username=username)).first():
         raise UserError(f"A user named {username!r} already exists.")
     user = User(username=username, role=role, active=True)
@@ -130,11 +124,21 @@ def change_role(user: User, role: str) -> None:
     user.role = role
 
 
+def end_access(user: User) -> int:
+    """End every session of `user` and revoke their live API tokens, in the caller's transaction;
+    returns how many tokens were revoked."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    revoked = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                 .values(revoked_at=utcnow()))
+    return revoked.rowcount or 0
+
+
 @_committed
-def reset_password(user: User, password: str) -> None:
-    """Set a new password; the user's existing sessions end."""
-    _check_password(password)
+def reset_password(user: User, password: str) -> int:
+    """Set a new password: the user's sessions end and their API tokens are revoked (how many: returned)."""
+    check_new_password(password)
     user.set_password(password)
+    return end_access(user)
 
 
 @_committed
@@ -145,11 +149,7 @@ def set_active(user: User, active: bool, acting: User | None = None) -> None:
             raise UserError("You cannot deactivate your own account.")
         if _is_last_admin(user):
             raise UserError("This is the last active admin; it cannot be deactivated.")
-        if user.active:
-            user.session_version = (user.session_version or 0) + 1
-            for token in tokens(user):
-                if token.revoked_at is None:
-                    token.revoked_at = utcnow()
+        end_access(user)
     user.active = active
 
 
