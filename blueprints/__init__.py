@@ -8,6 +8,7 @@ from flask import Flask
 # One module per area; each exposes `bp`. Order does not matter.
 BLUEPRINT_MODULES = (
     "blueprints.auth",
+    "blueprints.account",
     "blueprints.home",
     "blueprints.parts",
     "blueprints.locations",
