@@ -38,9 +38,10 @@ NAV_SECTIONS = (
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the access guard, security headers and error pages."""
-    from blueprints.shared import access, args, errors, security, text_input
+    from blueprints.shared import access, args, errors, security, text_input, user_text
 
     args.init_app(app)  # the `id` converter, before any route is added
+    user_text.init_app(app)  # before any template is compiled
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     access.init_app(app)

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import manager_of_class
 from database.connection import take_sqlite_write_lock
 from extensions import db
 from models import ROLES, ApiToken, User, UserSession, utcnow
+from services.text import hidden
 
 MIN_PASSWORD = 8
 USER_COLUMNS = tuple(User.__table__.c)
@@ -92,6 +93,9 @@ def create(username: str, role: str, password: str) -> User:
     username = (username or "").strip()
     if not username or len(username) > 80:
         raise UserError("The username must be 1 to 80 characters.")
+    if invisible := next((ch for ch in username if hidden(ch)), None):
+        # A name is how people tell accounts apart: "ad\u200bmin" must not pass for "admin".
+        raise UserError(f"The username cannot hold invisible or direction-changing characters (U+{ord(invisible):04X}).")
     _check_role(role)
     check_new_password(password)
     if db.session.execute(db.select(User.id).filter_by(username=username)).first():

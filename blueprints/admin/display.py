@@ -1,14 +1,13 @@
-"""Showing scanned data safely: control and bidi characters made visible, everything escaped."""
+"""Showing scanned data safely: control, invisible and bidi characters made visible, everything escaped."""
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from services.text import hidden
+
 # C0 controls and DEL become their Control Pictures (U+2400 block): GS shows as ␝, RS as ␞, EOT as ␄.
 _PICTURES = {code: chr(0x2400 + code) for code in range(32)} | {0x7F: "\u2421"}
 _NAMES = {0: "NUL", 4: "EOT", 9: "TAB", 10: "LF", 13: "CR", 29: "GS", 30: "RS", 31: "US", 0x7F: "DEL"}
-# Characters that reorder or hide text; shown by code point so RTL marks cannot flip the page.
-_INVISIBLE = {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0xFEFF, 0x00AD,
-              *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
 def visible(text: str | None, limit: int | None = None) -> Markup:
@@ -25,7 +24,7 @@ def visible(text: str | None, limit: int | None = None) -> Markup:
                          .format(name, code, _PICTURES[code], name))
         elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
             parts.append(Markup('<span class="ctl" title="byte that is not UTF-8">[{:02X}]</span>').format(code - 0xDC00))
-        elif code in _INVISIBLE or 0x80 <= code < 0xA0 or 0xD800 <= code <= 0xDFFF:
+        elif hidden(ch):  # every Cf, Zl, Zp and default-ignorable: two scans must never look alike
             parts.append(Markup('<span class="ctl" title="invisible character">[U+{:04X}]</span>').format(code))
         else:
             parts.append(escape(ch))

@@ -5,15 +5,18 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
+from blueprints.shared.user_text import user_text
 from database.ids import parse_id
 from extensions import db
 from models import STOCK_STATUSES, Part
 from services.inventory import location_paths, suppliers
+from services.text import mark
 
 NO_CHOICE = SelectChoice("", "—")
 MAX_QUANTITY = 10**12  # the quantity columns are Numeric(18, 5)
@@ -71,18 +74,20 @@ def optional_select(label: str, **kwargs) -> SelectField:
 def set_location_choices(field: SelectField, exclude: set[int] = frozenset(), blank: bool = True) -> None:
     """Fill a select with every location by full path, leaving out `exclude`."""
     paths = sorted((path, loc_id) for loc_id, path in location_paths().items() if loc_id not in exclude)
-    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, path) for path, loc_id in paths]
+    # Labels are marked like any printed name (blueprints/shared/user_text.py); WTForms prints them as Markup.
+    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, mark(path)) for path, loc_id in paths]
 
 
 def set_supplier_choices(field: SelectField) -> None:
     """Fill a select with the companies marked as suppliers."""
-    field.choices = [NO_CHOICE] + [SelectChoice(c.id, c.name) for c in suppliers()]
+    field.choices = [NO_CHOICE] + [SelectChoice(c.id, mark(c.name)) for c in suppliers()]
 
 
 def describe_part(field: IntegerField) -> None:
     """Name the chosen part under its id field, and suggest parts (a datalist) as the user types."""
     part = db.session.get(Part, field.data) if isinstance(field.data, int) else None
-    field.description = f"Part {field.data}: {part}" if part else "Type a name or IPN and pick the part."
+    field.description = (Markup("Part {}: {}").format(field.data, user_text(part)) if part
+                         else "Type a name or IPN and pick the part.")
     field.render_kw = {"list": f"{field.id}-options", "autocomplete": "off", "hx-get": url_for("parts.options"),
                        "hx-trigger": "input changed delay:250ms", "hx-target": f"#{field.id}-options", "hx-swap": "innerHTML"}
 
