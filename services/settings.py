@@ -93,7 +93,7 @@ SPECS: dict[str, Spec] = {
         Spec("LABEL_TEMPLATE_STOCKLOCATION", int, 0, "Default label template for locations (0: the first that fits).", group="Labels", minimum=0),
         Spec("LABEL_TEMPLATE_SUPPLIERPART", int, 0, "Default label template for supplier parts (0: the first that fits).", group="Labels", minimum=0),
         Spec("SESSION_HOURS", int, 12, "How long a sign-in lasts, in hours from signing in, however busy the session.", group="Accounts", minimum=1, maximum=168),
-        Spec("SESSION_REMEMBER_DAYS", int, 30, "How long \"Stay signed in\" lasts, in days from signing in (signing out ends it at once).", group="Accounts", minimum=1, maximum=90),
+        Spec("SESSION_REMEMBER_DAYS", int, 30, "How long “Stay signed in” lasts, in days from signing in (signing out ends it at once).", group="Accounts", minimum=1, maximum=90),
     )
 }
 
