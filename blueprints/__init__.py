@@ -22,6 +22,7 @@ BLUEPRINT_MODULES = (
     "blueprints.barcode_links",
     "blueprints.labels",
     "blueprints.api",
+    "blueprints.app_shell",
 )
 
 

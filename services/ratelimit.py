@@ -11,7 +11,7 @@ Which keys an attempt counts against:
 Atomic: an attempt is recorded as a failure *before* its password is checked, in a transaction
 that first takes a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction advisory lock) and
 counts under it; a right password deletes the record again. Parallel guesses cannot all pass the
-check before one of them is counted. The rows live in the database, so every gunicorn worker and
+check before one of them is counted. The rows live in the database, so every worker process and
 every app server sees the same counts.
 """
 from __future__ import annotations

@@ -21,6 +21,12 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000"
+# The one script that may compile WebAssembly: the camera's on-device decoder, a dedicated worker, which
+# takes the CSP of its own response. 'wasm-unsafe-eval' allows WebAssembly compilation only (not eval);
+# pages keep plain script-src 'self', so nothing they load can compile code. Workers (this one and the
+# service worker, /sw.js) need no directive of their own: worker-src falls back to script-src 'self'.
+WASM_WORKERS = {"js/decode-worker.js"}
+CSP_WASM_WORKER = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 
 
 def _headers(response):
@@ -30,10 +36,19 @@ def _headers(response):
     # HSTS over plain HTTP is ignored by browsers and would be a lie; send it only under HTTPS.
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    # Any answer but a static file may hold someone's data or a CSRF token; a shared warehouse PC's
-    # cache or back button must not show it to the next person. One rule here, so no view can forget.
+    # Pages, fragments, downloads and images drawn from data hold someone's data or a CSRF token: no
+    # browser or proxy may store them (a shared warehouse PC's or phone's Back button after sign-out
+    # shows nothing). One rule here, overriding what a view set, so no view can forget; only static
+    # files keep their caching.
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _wasm_worker_csp(response):
+    """Give the decoder worker its CSP with 'wasm-unsafe-eval' (runs before _headers fills in the rest)."""
+    if request.endpoint == "static" and (request.view_args or {}).get("filename") in WASM_WORKERS:
+        response.headers["Content-Security-Policy"] = CSP_WASM_WORKER
     return response
 
 
@@ -57,3 +72,4 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.session_interface = CookieSessions()
     app.after_request(_headers)
+    app.after_request(_wasm_worker_csp)  # after_request hooks run last-registered first

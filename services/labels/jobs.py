@@ -1,6 +1,6 @@
 """Long label batches: generated in a background thread, with progress that any worker can read.
 
-State lives in files under the instance folder (not in memory), because gunicorn's workers do not
+State lives in files under the instance folder (not in memory), because the server's worker processes do not
 share memory and the browser's progress polls may reach any of them.
 """
 from __future__ import annotations
