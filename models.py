@@ -87,11 +87,13 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default="viewer")
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped on password change or deactivation so existing sessions stop working.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (CheckConstraint("role IN ('viewer', 'operator', 'admin')", name="role"),)
+
+    # The key of the signed-in session this object was loaded for or signed in with (set by
+    # services/sessions.py); not a column: one account has a session per browser.
+    session_key = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -99,13 +101,14 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """Session id that changes when the password changes."""
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and remember cookies: the server-side session's key."""
+        if not self.session_key:
+            raise RuntimeError("sign users in through services.sessions.start()")
+        return self.session_key
 
     def set_password(self, password: str) -> None:
-        """Hash and store a new password and end other sessions."""
+        """Hash and store a new password (services/users.py ends the sessions and tokens with it)."""
         self.password_hash = generate_password_hash(password, method="scrypt")
-        self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
         """Whether the password matches."""
@@ -409,11 +412,23 @@ class ScanSessionLine(db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed sign-in, counted per username and per client address by services/ratelimit.py."""
+    """One failed (or still running) sign-in attempt, counted against a key by services/ratelimit.py."""
 
     __tablename__ = "login_failure"
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(120))  # "user:<name>" or "ip:<address>"
+    # "user:<name>", "pair:<address>|<name>", "ip:<address>" or "device:<nonce>"
+    key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_login_failure_key_created", "key", "created_at"),)
+
+
+class UserSession(db.Model):
+    """One signed-in browser: its cookies hold a random key, this row the key's SHA-256."""
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)  # "Stay signed in": the longer lifetime
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -8,6 +8,7 @@ from flask import Flask
 # One module per area; each exposes `bp`. Order does not matter.
 BLUEPRINT_MODULES = (
     "blueprints.auth",
+    "blueprints.account",
     "blueprints.home",
     "blueprints.parts",
     "blueprints.locations",
@@ -40,13 +41,15 @@ NAV_SECTIONS = (
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, the access guard, security headers and error pages."""
-    from blueprints.shared import access, args, display, errors, security
+    from blueprints.shared import access, args, display, errors, security, text_input, user_text
 
     args.init_app(app)  # the `id` converter, before any route is added
+    user_text.init_app(app)  # before any template is compiled
     app.add_template_filter(display.visible, "visible_controls")  # scanned text, on every page
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     access.init_app(app)
+    text_input.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 

@@ -1,4 +1,5 @@
-"""Barcode images: an object's internal code, or any data, as SVG or PNG, cached by ETag."""
+"""Barcode images: an object's internal code, or any data, as SVG or PNG (with an ETag; no-store like
+every signed-in answer, see blueprints/shared/security.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +9,7 @@ from flask import Blueprint, abort, make_response, request
 from barcodes.internal import internal_code
 from barcodes.render import RenderError, draw_barcode
 from blueprints.shared.args import arg_number
+from blueprints.shared.text_input import scanned_fields
 from services import settings
 from services.barcode_engine import scan_options
 from services.barcode_objects import get_object
@@ -17,8 +19,6 @@ bp = Blueprint("barcode_images", __name__, url_prefix="/barcodes")
 OBJECT_SYMBOLOGIES = ("qr", "datamatrix", "code128")
 DATA_SYMBOLOGIES = OBJECT_SYMBOLOGIES + ("ean13",)
 MIME = {"svg": "image/svg+xml", "png": "image/png"}
-# Short: a changed barcode prefix must show within minutes; the ETag makes revalidation cheap.
-CACHE_CONTROL = "private, max-age=300"
 
 
 def _options(allowed: tuple[str, ...]) -> tuple[str, int | None]:
@@ -44,7 +44,6 @@ def _image(data: str, symbology: str, fmt: str, size: int | None):
         response = make_response(body)
         response.mimetype = MIME[fmt]
     response.set_etag(tag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
 
@@ -60,6 +59,7 @@ def object_image(object_type: str, object_id: int, fmt: str):
 
 @bp.route("/render.svg", defaults={"fmt": "svg"})
 @bp.route("/render.png", defaults={"fmt": "png"})
+@scanned_fields("data")
 def render_data(fmt: str):
     """Any data as a barcode (linked barcodes are drawn this way); 400 for data that cannot be drawn."""
     data = request.args.get("data", "")

@@ -9,6 +9,7 @@ from barcodes import objects
 from barcodes.internal import internal_code
 from blueprints.shared.access import requires
 from blueprints.shared.rendering import redirect_to, render
+from blueprints.shared.text_input import scanned_fields
 from extensions import htmx
 from services import barcode_linking, settings
 from services.barcode_engine import scan_options
@@ -54,6 +55,7 @@ def _answer(object_type: str, obj, status: int = 200, error: str = "", typed: st
 
 
 @bp.route("/<object_type>/<id:object_id>/link", methods=["POST"])
+@scanned_fields("barcode")
 def link(object_type: str, object_id: int):
     """Link a scanned or typed barcode (field `barcode`) to the object; 422 with the reason if not."""
     obj = _object_or_404(object_type, object_id)

@@ -14,6 +14,7 @@ from blueprints import locations, parts, stock_items, supplier_parts
 from blueprints.shared.access import requires
 from blueprints.shared.listing import search_text, top
 from blueprints.shared.rendering import redirect_to, render
+from blueprints.shared.text_input import scanned_fields
 from extensions import htmx
 from models import Part, StockItem, StockLocation, SupplierPart
 from services import scanlog, scanning, settings
@@ -96,6 +97,7 @@ def page():
 
 @bp.post("")
 @requires("viewer")
+@scanned_fields("barcode")
 def submit():
     """Resolve a scanned barcode (form field `barcode`, `source`) and go to what it names."""
     outcome = scanning.scan_text(request.form.get("barcode", ""), source=request.form.get("source", "dialog"),
@@ -149,6 +151,4 @@ def check_code(index: int):
     symbology, _, data = TEST_CODES[index]
     image = draw_barcode(data, symbology, "svg")
     body = image.encode() if isinstance(image, str) else image
-    response = Response(body, mimetype="image/svg+xml")
-    response.cache_control.max_age = 3600
-    return response
+    return Response(body, mimetype="image/svg+xml")

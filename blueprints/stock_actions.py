@@ -10,6 +10,7 @@ from barcodes.objects import web_url
 from blueprints.shared.access import requires
 from blueprints.shared.args import arg_id
 from blueprints.shared.rendering import redirect_to, render
+from blueprints.shared.text_input import scanned_fields
 from extensions import db, htmx
 from models import ScanSession, StockItem, StockLocation
 from services import settings
@@ -43,6 +44,7 @@ def _uid() -> int:
 
 @bp.route("/items/<id:item_id>/move", methods=["GET", "POST"])
 @requires("operator")
+@scanned_fields("barcode")
 def move_item(item_id: int):
     """Scan a location's label and the stock item moves there."""
     item = db.get_or_404(StockItem, item_id)
@@ -100,6 +102,7 @@ def session_page(session_id: int):
 
 
 @bp.route("/sessions/<id:session_id>/scan", methods=["POST"])
+@scanned_fields("barcode")
 def session_scan(session_id: int):
     """Stage one scan (or, counting, a typed quantity) and answer with its row."""
     scan_session = _session(session_id)
@@ -242,6 +245,7 @@ def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None
 
 @bp.route("/receive")
 @requires("operator")
+@scanned_fields("barcode")
 def receive():
     """Receive a supplier package: scan its label (or arrive here from the scan dialog's offer, from a
     location's page with ?location=ID, which is then where it goes, or from a supplier part's page with
@@ -251,6 +255,7 @@ def receive():
 
 
 @bp.route("/receive", methods=["POST"])
+@scanned_fields("barcode", "location")
 def receive_post():
     """Make the stock item from the label (or for the supplier part), in the scanned, chosen or default location."""
     raw = _scan_text()
@@ -272,6 +277,7 @@ def receive_post():
 
 
 @bp.route("/receive/supplier-part", methods=["POST"])
+@scanned_fields("barcode")
 def create_supplier_part():
     """Create the unknown supplier part (and part) from the label, then continue receiving."""
     raw = _scan_text()

@@ -153,6 +153,10 @@ SPECS: dict[str, Spec] = {
                group="Labels", minimum=0, option_noun=f"label template for {plural}")
           for object_type, plural in (("part", "parts"), ("stockitem", "stock items"),
                                       ("stocklocation", "locations"), ("supplierpart", "supplier parts"))),
+        Spec("SESSION_HOURS", int, 12, "How long a sign-in lasts, in hours from signing in, however busy the session.",
+             label="Sign-in lasts (hours)", group="Accounts", minimum=1, maximum=168),
+        Spec("SESSION_REMEMBER_DAYS", int, 30, "How long “Stay signed in” lasts, in days from signing in (signing out ends it at once).",
+             label="“Stay signed in” lasts (days)", group="Accounts", minimum=1, maximum=90),
     )
 }
 

@@ -1,10 +1,16 @@
-"""Checking a username and password, behind the sign-in rate limit (services/ratelimit.py).
+"""Checking a username and password, behind the sign-in throttle (services/ratelimit.py).
 
-Every password check goes through `authenticate` (the login form and the API's Basic auth alike), so
-the rate limit cannot be side-stepped by guessing through another door.
+Every password check goes through `authenticate` (the login form, the API's Basic auth, a password
+asked again on the account page), so the throttle cannot be side-stepped through another door.
+A browser that signed in before proves it with a device cookie (`device_cookie`), which lets its
+owner in while strangers' guesses have the account locked elsewhere.
 """
 from __future__ import annotations
 
+import secrets
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.security import check_password_hash
 
@@ -14,6 +20,8 @@ from services import ratelimit
 
 # A fixed hash to check against when the user does not exist, so timing does not reveal usernames.
 _DUMMY_HASH = "scrypt:32768:8:1$aaaaaaaaaaaaaaaa$" + "0" * 128
+DEVICE_COOKIE = "shelfscan_device"
+DEVICE_DAYS = 365
 
 
 class SignInThrottled(TooManyRequests):
@@ -26,18 +34,23 @@ class SignInThrottled(TooManyRequests):
         self.wait = wait
 
 
-def authenticate(username: str, password: str, address: str | None) -> User | None:
-    """The active user with this username and password, or None; raises SignInThrottled when locked."""
-    keys = ratelimit.login_keys(username, address)
-    wait = ratelimit.retry_after(keys)
-    if wait:
+def authenticate(username: str, password: str, address: str | None, device: str | None = None) -> User | None:
+    """The active user with this username and password, or None; raises SignInThrottled when locked.
+
+    `device` is the nonce of a device cookie already checked for this username (`device_for`)."""
+    candidates = [ratelimit.login_keys(username, address)]
+    if device:
+        candidates.insert(0, ratelimit.login_keys(username, address, device))  # a locked device: as a stranger
+    for keys in candidates:
+        wait, reserved = ratelimit.reserve(keys)
+        if not wait:
+            break
+    else:
         # The same answer whether or not the user exists, and the password is not even checked.
         raise SignInThrottled(wait)
     user = _check_password(username, password)
-    if user is None:
-        ratelimit.record_failure(keys)
-    else:
-        ratelimit.clear(keys["user"])
+    if user is not None:
+        ratelimit.succeeded(reserved, forget=keys.get("device") or keys["pair"])
     return user
 
 
@@ -50,6 +63,28 @@ def _check_password(username: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="shelfscan-sign-in-device")
+
+
+def device_cookie(user: User) -> str:
+    """A new device cookie value for a browser that just signed in as `user` (signed, not secret)."""
+    return _serializer().dumps({"u": user.username.lower(), "n": secrets.token_urlsafe(16)})
+
+
+def device_for(cookie: str | None, username: str) -> str | None:
+    """The device nonce of a valid cookie issued for this username, or None."""
+    if not cookie or len(cookie) > 500:
+        return None
+    try:
+        data = _serializer().loads(cookie, max_age=DEVICE_DAYS * 86400)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or data.get("u") != username.strip().lower() or not isinstance(data.get("n"), str):
+        return None
+    return data["n"]
 
 
 def _minutes(seconds: int) -> str:

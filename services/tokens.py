@@ -18,6 +18,7 @@ from services.users import USER_COLUMNS, detached
 
 TOKEN_PREFIX = "sst-"  # makes Shelfscan tokens recognisable in logs and secret scanners
 MAX_NAME_LENGTH = 100
+LIFETIME = dt.timedelta(days=365)  # of a new token, from the API or the account page
 # Writing last_used_at on every request would turn each read into a write; once a minute is enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 

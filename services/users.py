@@ -1,22 +1,25 @@
 """User accounts as the admin area manages them: create, role, password, deactivate, API tokens.
 
+A new password or a deactivation ends every session of the account and revokes its API tokens: who
+had the old password, or a copy of a cookie, keeps nothing.
+
 Each change is one transaction, committed here; a change that cannot be made raises UserError with a
 message for people, and nothing of it is saved.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import delete, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 
-from database.prepared import Prepared
+from database.connection import take_sqlite_write_lock
 from extensions import db
-from models import ROLES, ApiToken, User, utcnow
+from models import ROLES, ApiToken, User, UserSession, utcnow
+from services.text import hidden
 
 MIN_PASSWORD = 8
 USER_COLUMNS = tuple(User.__table__.c)
 _USER_CLASS = manager_of_class(User)
-_USER_BY_ID = Prepared(select(*USER_COLUMNS).where(User.__table__.c.id == bindparam("user_id")))
 
 
 class UserError(ValueError):
@@ -51,14 +54,6 @@ def detached(row) -> User:
     return user
 
 
-def session_user(user_id: int, version: int) -> User | None:
-    """The active user a session cookie names, while its session version is current; else None."""
-    row = _USER_BY_ID.first({"user_id": user_id})
-    if row is None or not row.active or row.session_version != version:
-        return None
-    return detached(row)
-
-
 def all_users() -> list[User]:
     """Every account, by username."""
     return list(db.session.scalars(db.select(User).order_by(User.username)))
@@ -79,7 +74,8 @@ def usernames() -> list:
     return list(db.session.execute(db.select(User.id, User.username).order_by(User.username)))
 
 
-def _check_password(password: str) -> None:
+def check_new_password(password: str) -> None:
+    """Raise UserError unless `password` is long enough, and not absurdly long."""
     if len(password) < MIN_PASSWORD:
         raise UserError(f"The password must be at least {MIN_PASSWORD} characters.")
     if len(password) > 200:
@@ -97,8 +93,11 @@ def create(username: str, role: str, password: str) -> User:
     username = (username or "").strip()
     if not username or len(username) > 80:
         raise UserError("The username must be 1 to 80 characters.")
+    if invisible := next((ch for ch in username if hidden(ch)), None):
+        # A name is how people tell accounts apart: "ad\u200bmin" must not pass for "admin".
+        raise UserError(f"The username cannot hold invisible or direction-changing characters (U+{ord(invisible):04X}).")
     _check_role(role)
-    _check_password(password)
+    check_new_password(password)
     if db.session.execute(db.select(User.id).filter_by(username=username)).first():
         raise UserError(f"A user named {username!r} already exists.")
     user = User(username=username, role=role, active=True)
@@ -107,25 +106,43 @@ def create(username: str, role: str, password: str) -> User:
     return user
 
 
-def _other_active_admins(user: User) -> int:
-    return db.session.scalar(db.select(db.func.count()).select_from(User).where(
-        User.role == "admin", User.active.is_(True), User.id != user.id)) or 0
+def _locked_active_admins() -> set[int]:
+    """Ids of the active admins, locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite:
+    the write lock), so two admins demoting each other at once cannot both see the other as spare."""
+    take_sqlite_write_lock()
+    return set(db.session.scalars(db.select(User.id).where(User.role == "admin", User.active.is_(True))
+                                  .with_for_update()))
+
+
+def _is_last_admin(user: User) -> bool:
+    """Whether `user` is the only active admin, judged under the lock (the caller's copy may be stale)."""
+    return _locked_active_admins() == {user.id}
 
 
 @_committed
 def change_role(user: User, role: str) -> None:
     """Give a user another role; the last active admin keeps theirs."""
     _check_role(role)
-    if user.role == "admin" and role != "admin" and user.active and not _other_active_admins(user):
+    if role != "admin" and _is_last_admin(user):
         raise UserError("This is the last active admin; make someone else admin first.")
     user.role = role
 
 
+def end_access(user: User) -> int:
+    """End every session of `user` and revoke their live API tokens, in the caller's transaction;
+    returns how many tokens were revoked."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    revoked = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                 .values(revoked_at=utcnow()))
+    return revoked.rowcount or 0
+
+
 @_committed
-def reset_password(user: User, password: str) -> None:
-    """Set a new password; the user's existing sessions end."""
-    _check_password(password)
+def reset_password(user: User, password: str) -> int:
+    """Set a new password: the user's sessions end and their API tokens are revoked (how many: returned)."""
+    check_new_password(password)
     user.set_password(password)
+    return end_access(user)
 
 
 @_committed
@@ -134,13 +151,9 @@ def set_active(user: User, active: bool, acting: User | None = None) -> None:
     if not active:
         if acting is not None and acting.id == user.id:
             raise UserError("You cannot deactivate your own account.")
-        if user.role == "admin" and user.active and not _other_active_admins(user):
+        if _is_last_admin(user):
             raise UserError("This is the last active admin; it cannot be deactivated.")
-        if user.active:
-            user.session_version = (user.session_version or 0) + 1
-            for token in tokens(user):
-                if token.revoked_at is None:
-                    token.revoked_at = utcnow()
+        end_access(user)
     user.active = active
 
 

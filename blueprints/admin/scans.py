@@ -12,6 +12,7 @@ from blueprints.admin.chart import bar_chart
 from blueprints.shared import display
 from blueprints.shared.args import arg_id, arg_number
 from blueprints.shared.rendering import redirect_to, render
+from blueprints.shared.text_input import scanned_fields
 from database.ids import MAX_ID
 from services import scanlog, settings, users
 
@@ -27,6 +28,7 @@ def _choices() -> dict:
 
 
 @bp.route("/scans")
+@scanned_fields("q")  # the history is searched for what scanners send
 def scans():
     """The scan history, newest first, filtered and paged by id."""
     scan_filter = _filter()
@@ -39,9 +41,7 @@ def scans():
 def scans_chart():
     """Scans per day for the last 30 days, matches against misses, as an SVG image."""
     chart = bar_chart(scanlog.daily_counts(30))
-    response = Response(render("admin/chart.svg", chart=chart).get_data(), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, max-age=300"
-    return response
+    return Response(render("admin/chart.svg", chart=chart).get_data(), mimetype="image/svg+xml")
 
 
 @bp.route("/scans/<id:scan_id>")
@@ -54,6 +54,7 @@ def scan_detail(scan_id: int):
 
 
 @bp.route("/scans/export.csv")
+@scanned_fields("q")
 def scans_export():
     """What the filter shows, as CSV, streamed in keyset batches."""
     scan_filter = _filter()
@@ -112,6 +113,7 @@ def scan_delete(scan_id: int):
 
 
 @bp.route("/scans/delete", methods=["GET", "POST"])
+@scanned_fields("q")
 def scans_delete():
     """Delete every scan the filter shows, up to the newest one seen on the confirmation page."""
     scan_filter = _filter()

@@ -70,7 +70,7 @@ def user_password(user_id: int):
     if not form.validate_on_submit():
         return _detail(user, password_form=form, status=422)
     return _apply(user, lambda: user_service.reset_password(user, form.password.data),
-                  f"New password set for {user.username}; their sessions have ended.", password_form=form)
+                  f"New password set for {user.username}; they are signed out everywhere and their API tokens are revoked.", password_form=form)
 
 
 @bp.route("/users/<id:user_id>/deactivate", methods=["POST"])

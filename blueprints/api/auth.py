@@ -4,7 +4,9 @@ Credentials, in order: `Authorization: Token <token>` (any route); HTTP Basic (o
 that hand out tokens and on /api/user/me/, which the InvenTree client checks before it has a token:
 checking a password hash on every call would make each request slow); otherwise the web UI's
 session cookie, which must carry X-CSRFToken on unsafe methods because a browser sends the cookie
-to any site's forms. Roles come from the same rules as the pages (blueprints.shared.access.required_role):
+to any site's forms. A new token takes the password itself (`password_required`): not a session
+cookie, which any page could make a browser send with a GET, nor another token, which would let a
+stolen token outlive its own revocation. Roles come from the same rules as the pages (blueprints.shared.access.required_role):
 reads need viewer, writes operator, unless a view says otherwise.
 """
 from __future__ import annotations
@@ -27,6 +29,16 @@ def basic_auth_allowed(view: Callable) -> Callable:
     """Let a view accept HTTP Basic credentials as well as a token."""
     view.basic_auth = True  # type: ignore[attr-defined]
     return view
+
+
+def password_required(view: Callable) -> Callable:
+    """Let a view be called only with HTTP Basic credentials (a token or a session is a 403)."""
+    view.password_required = True  # type: ignore[attr-defined]
+    return basic_auth_allowed(view)
+
+
+PASSWORD_NEEDED = ("A new token needs the password: send HTTP Basic credentials (as the InvenTree apps do), "
+                   "or create one under your account at /account.")
 
 
 def _refuse(message: str) -> ApiError:
@@ -82,6 +94,8 @@ def guard():
     g._login_user = user  # what Flask-Login's current_user reads, so shared code sees the caller
     if ROLE_RANK[user.role] < ROLE_RANK[role]:
         raise ApiError(403, {"detail": f"This needs the {role} role; you have the {user.role} role."})
+    if getattr(view, "password_required", False) and how != "basic":
+        raise ApiError(403, {"detail": PASSWORD_NEEDED})
     if how == "session" and request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # raises CSRFError, answered below as JSON
     return None

@@ -14,6 +14,7 @@ from services import scanlog
 
 TOKEN_AUTH = [{"tokenAuth": []}, {"cookieAuth": []}]
 BASIC_OR_TOKEN = [{"basicAuth": []}, {"tokenAuth": []}, {"cookieAuth": []}]
+BASIC_ONLY = [{"basicAuth": []}]  # a new token needs the password itself (blueprints/api/auth.py)
 
 
 def _ref(name: str) -> dict:
@@ -169,8 +170,8 @@ def _barcode_paths() -> dict:
 
 
 def _user_paths() -> dict:
-    token_op = _operation("Create an API token (HTTP Basic)", {"200": _json(_ref("Token"), "The new token")},
-                          security=BASIC_OR_TOKEN, errors=(400, 401, 403, 429),
+    token_op = _operation("Create an API token (HTTP Basic only)", {"200": _json(_ref("Token"), "The new token")},
+                          security=BASIC_ONLY, errors=(400, 401, 403, 429),
                           params=[_query("name", {"type": "string", "maxLength": 100, "pattern": NO_NUL}, "Token name")])
     return {
         "/api/": {"get": {"summary": "Server details", "security": [],

@@ -1,12 +1,10 @@
 """The API root (server details), tokens for HTTP Basic callers, and the caller's own record."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import g, jsonify
 
 from blueprints.api import bp
-from blueprints.api.auth import basic_auth_allowed
+from blueprints.api.auth import basic_auth_allowed, password_required
 from blueprints.api.payload import query_text
 from blueprints.shared.access import public
 from models import utcnow
@@ -19,7 +17,6 @@ SERVER_VERSION = "1.0.0"
 # servers use /api/user/me/token/; both are served here).
 API_VERSION = 400
 DEFAULT_TOKEN_NAME = "api"
-TOKEN_LIFETIME = dt.timedelta(days=365)
 
 
 @bp.get("/")
@@ -37,11 +34,11 @@ def root():
 
 @bp.get("/user/token/")
 @bp.get("/user/me/token/")
-@basic_auth_allowed
+@password_required
 def token():
     """Create a token for the caller, named by ?name= (each call makes a new one; only hashes are kept)."""
     name = query_text("name", tokens.MAX_NAME_LENGTH).strip() or DEFAULT_TOKEN_NAME
-    row, plain = tokens.create(g.api_user, name, expires_at=utcnow() + TOKEN_LIFETIME)
+    row, plain = tokens.create(g.api_user, name, expires_at=utcnow() + tokens.LIFETIME)
     return jsonify(token=plain, name=row.name, expiry=row.expires_at.date().isoformat())
 
 

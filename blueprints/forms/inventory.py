@@ -13,6 +13,7 @@ from database.ids import is_id, parse_id
 from models import STOCK_STATUSES, natural_key
 from services import part_choice
 from services.inventory import location_paths, suppliers
+from services.text import mark
 
 NO_CHOICE = SelectChoice("", "—")
 MAX_QUANTITY = 10**12  # the quantity columns are Numeric(18, 5)
@@ -85,12 +86,13 @@ def optional_select(label: str, **kwargs) -> SelectField:
 def set_location_choices(field: SelectField, exclude: set[int] = frozenset(), blank: bool = True) -> None:
     """Fill a select with every location by full path, leaving out `exclude`."""
     paths = sorted((natural_key(path), loc_id, path) for loc_id, path in location_paths().items() if loc_id not in exclude)
-    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, path) for _, loc_id, path in paths]
+    # Labels are marked like any printed name (blueprints/shared/user_text.py); WTForms prints them as Markup.
+    field.choices = ([NO_CHOICE] if blank else []) + [SelectChoice(loc_id, mark(path)) for _, loc_id, path in paths]
 
 
 def set_supplier_choices(field: SelectField) -> None:
     """Fill a select with the companies marked as suppliers."""
-    field.choices = [NO_CHOICE] + [SelectChoice(c.id, c.name) for c in suppliers()]
+    field.choices = [NO_CHOICE] + [SelectChoice(c.id, mark(c.name)) for c in suppliers()]
 
 
 def describe_part(field: PartField) -> None:

@@ -29,4 +29,4 @@ class PasswordForm(FlaskForm):
     """A new password set by an admin."""
 
     password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=200)],
-                             description="Signs the user out everywhere.")
+                             description="Signs the user out everywhere and revokes their API tokens.")

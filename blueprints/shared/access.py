@@ -13,7 +13,6 @@ from typing import Callable
 from flask import Flask, abort, current_app, jsonify, make_response, redirect, request, url_for
 from flask_login import current_user
 
-from database.ids import parse_id
 from extensions import htmx, login_manager
 from models import ROLE_RANK
 
@@ -83,15 +82,11 @@ def _unauthorized():
     return redirect(target)
 
 
-def _load_user(session_id: str):
-    """Load the user named by a session id of the form 'id:version'."""
-    from services import users
+def _load_user(session_key: str):
+    """Load the user of a live server-side session (the key the session or remember cookie holds)."""
+    from services import sessions
 
-    user_id, _, version = session_id.partition(":")
-    user_id, version = parse_id(user_id), parse_id(version)
-    if user_id is None or version is None:
-        return None
-    return users.session_user(user_id, version)
+    return sessions.user_for(session_key)
 
 
 def init_app(app: Flask) -> None:

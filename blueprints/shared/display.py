@@ -1,4 +1,4 @@
-"""Showing scanned data safely: control and bidi characters made visible, everything escaped.
+"""Showing scanned data safely: control, invisible and bidi characters made visible, everything escaped.
 
 `visible` is the one way pages show scanned text (the template filter `visible_controls`): the scan
 dialog's answer, the scanner check page, the scan history, the receive page and linked barcodes.
@@ -6,6 +6,8 @@ dialog's answer, the scanner check page, the scan history, the receive page and 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
+
+from services.text import hidden
 
 # Control characters are shown by their ASCII names in a badge (GS, RS, EOT), not by their Control
 # Pictures (U+2400 block: ␝ ␞ ␄): DejaVu, the fonts `make run` installs, has none of those, nor do
@@ -15,9 +17,6 @@ _NAMES = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
 _MEANINGS = {0x00: "null", 0x04: "end of transmission", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return",
              0x1C: "file separator", 0x1D: "group separator", 0x1E: "record separator", 0x1F: "unit separator",
              0x7F: "delete"}
-# Characters that reorder or hide text; shown by code point so RTL marks cannot flip the page.
-_INVISIBLE = {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0xFEFF, 0x00AD,
-              *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 # The brackets are there for copying only (drawn at size 0): pasted into the scan dialog or the history
 # search, <GS> is a GS again (barcodes.normalize), while the page shows just the badge.
 _CONTROL = Markup('<span class="ctl" title="{} (0x{:02X})"><span class="copy">&lt;</span>{}'
@@ -43,7 +42,7 @@ def visible(text: str | None, limit: int | None = None) -> Markup:
             parts.append(control_badge(0x7F if code == 0x2421 else code - 0x2400))
         elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
             parts.append(Markup('<span class="ctl" title="byte that is not UTF-8">[{:02X}]</span>').format(code - 0xDC00))
-        elif code in _INVISIBLE or 0x80 <= code < 0xA0 or 0xD800 <= code <= 0xDFFF:
+        elif hidden(ch):  # every Cf, Zl, Zp and default-ignorable: two scans must never look alike
             parts.append(Markup('<span class="ctl" title="invisible character">[U+{:04X}]</span>').format(code))
         else:
             parts.append(escape(ch))

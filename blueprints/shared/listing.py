@@ -130,9 +130,9 @@ class Page:
 
 
 def search_text(*names: str) -> str:
-    """The first non-empty query argument of `names`, trimmed; NUL removed (PostgreSQL text cannot hold it)."""
+    """The first non-empty query argument of `names`, trimmed (a NUL never gets here: text_input.py)."""
     text = next((request.args[n] for n in names if request.args.get(n, "").strip()), "")
-    return text.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    return text.strip()[:MAX_QUERY_LENGTH]
 
 
 def paginate(spec: ListSpec, endpoint: str, extra_args: dict | None = None) -> Page:

@@ -36,10 +36,11 @@ def _headers(response):
     # HSTS over plain HTTP is ignored by browsers and would be a lie; send it only under HTTPS.
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    # Pages, fragments and downloads hold data: no browser or proxy may store them (a shared phone's
-    # Back button after sign-out shows nothing). Static files, and answers that chose their own caching
-    # (barcode images, the scan chart), keep theirs; send_file's default "no-cache" would allow storing.
-    if request.endpoint != "static" and response.headers.get("Cache-Control", "no-cache") == "no-cache":
+    # Pages, fragments, downloads and images drawn from data hold someone's data or a CSRF token: no
+    # browser or proxy may store them (a shared warehouse PC's or phone's Back button after sign-out
+    # shows nothing). One rule here, overriding what a view set, so no view can forget; only static
+    # files keep their caching.
+    if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
     return response
 

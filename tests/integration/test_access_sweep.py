@@ -9,8 +9,10 @@ from blueprints.shared.access import ROLE_RANK, required_role
 
 # Routes that authenticate themselves (token or Basic auth) and are swept in the API's own tests.
 SKIP_BLUEPRINTS = {"api"}
-# The only writes a viewer may make: read-only lookups (scan to navigate; they add a scan-log row).
-VIEWER_WRITES = {"scan.submit", "scan.submit_image"}
+# The only writes a viewer may make: read-only lookups (scan to navigate; they add a scan-log row),
+# and changes to their own account (password, API tokens, other sessions).
+VIEWER_WRITES = {"scan.submit", "scan.submit_image", "account.change_password", "account.create_token",
+                 "account.revoke_token", "account.end_other_sessions"}
 
 
 def _url(rule) -> str:

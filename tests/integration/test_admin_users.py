@@ -7,6 +7,7 @@ import pytest
 
 from extensions import db
 from models import ApiToken, User, utcnow
+from services import sessions, tokens
 from services import users as user_service
 from tests.conftest import PASSWORD, login
 
@@ -102,6 +103,8 @@ def test_service_rules_without_http(app, users):
     second = user_service.create("second-admin", "admin", "long password 2")
     user_service.change_role(users["admin"], "operator")  # another admin exists now
     assert users["admin"].role == "operator" and second.role == "admin"
-    before = users["viewer"].session_version
+    sessions.start(users["viewer"], remember=False)
+    tokens.create(users["viewer"], "scanner")
     user_service.set_active(users["viewer"], False, acting=second)
-    assert users["viewer"].session_version == before + 1 and not users["viewer"].active
+    assert not users["viewer"].active and sessions.count(users["viewer"].id) == 0
+    assert all(token.revoked_at for token in user_service.tokens(users["viewer"]))

@@ -33,12 +33,11 @@ def test_login_refuses_deactivated_user(client, users, app):
 
 
 def test_password_change_ends_existing_sessions(client, users, app):
-    from extensions import db
+    from services import users as user_service
 
     login(client, "operator")
     assert client.get("/").status_code == 200
-    users["operator"].set_password("another password")
-    db.session.commit()
+    user_service.reset_password(users["operator"], "another password")
     assert client.get("/").status_code == 302
 
 

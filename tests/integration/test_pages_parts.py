@@ -143,11 +143,12 @@ def test_viewers_see_pages_but_not_forms(viewer_client):
     assert count(Part) == 1
 
 
-def test_nul_characters_are_dropped_not_a_500(operator_client):
+def test_nul_characters_are_refused_not_a_500(operator_client):
+    """Refused, not silently dropped: the name saved is always the one the user saw."""
     response = operator_client.post("/parts/new", data={**FORM, "name": "LM\x00358", "description": "a\x00b"})
-    assert response.status_code == 303
-    assert db.session.scalars(db.select(Part.name)).one() == "LM358"
-    assert operator_client.get("/parts/options?part_id=%00").status_code == 200
+    assert response.status_code == 400 and "NUL character" in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(Part.name)).all() == []
+    assert operator_client.get("/parts/options?part_id=%00").status_code == 400
 
 
 @pytest.mark.parametrize("changes, messages", [

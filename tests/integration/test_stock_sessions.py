@@ -71,8 +71,10 @@ def test_session_stages_accepted_duplicate_wrong_type_and_already_here(operator_
     assert wrong.status_code == 422 and "a supplier part" in wrong.get_data(as_text=True)
     here = _scan(operator_client, session_id, code(shop.items[-1])).get_data(as_text=True)
     assert "already in Store / Shelf B" in here
-    garbage = _scan(operator_client, session_id, "no such thing \x00")
+    garbage = _scan(operator_client, session_id, "no such thing \x07")
     assert garbage.status_code == 422
+    refused = _scan(operator_client, session_id, "no such thing \x00")  # refused before the engine: not logged
+    assert refused.status_code == 422 and "NUL character" in refused.get_data(as_text=True)
     session = db.session.get(ScanSession, session_id)
     assert [line.stock_item_id for line in session.lines] == [shop.items[0].id]
     assert _location_of(shop.items[0].id) == shop.shelf_a.id  # nothing moves before the commit

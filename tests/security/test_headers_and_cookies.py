@@ -65,7 +65,7 @@ def test_a_trusted_proxy_sets_scheme_and_client_address(app_config, users):
 
 def test_session_cookie_is_httponly_and_samesite(client, users):
     response = client.post("/login", data={"username": "viewer", "password": PASSWORD})
-    cookie = response.headers["Set-Cookie"]
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain HTTP on localhost would otherwise lose the session
 
