@@ -5,7 +5,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import request
+from flask import current_app, request
 
 from database.ids import MAX_ID, parse_id, parse_whole
 
@@ -114,12 +114,22 @@ def page_bounds() -> tuple[int, int]:
     return limit, offset
 
 
+def page_link(query: dict[str, str]) -> str:
+    """A link to this endpoint with `query`: relative, or under the configured PUBLIC_URL.
+
+    Never built from the Host header: a client that forges it would otherwise get links to another
+    site, which it (or the next client it passes them to) follows with its token.
+    """
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return f"{public}{request.script_root}{request.path}?{urlencode(query)}"
+
+
 def paginated(count: int, results: list, limit: int, offset: int) -> dict[str, Any]:
     """A limit/offset page as InvenTree answers it: count, next, previous, results."""
     def link(start: int) -> str:
         args = request.args.to_dict()
         args.update(limit=str(limit), offset=str(start))
-        return f"{request.base_url}?{urlencode(args)}"
+        return page_link(args)
 
     return {
         "count": count,
