@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import urlencode
 
 from flask import current_app, request
 
 from database.ids import MAX_ID, parse_id, parse_whole
+from services.api_objects import NULL, Filter, ListQuery
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_BARCODE_LENGTH = 4096
@@ -137,3 +138,59 @@ def paginated(count: int, results: list, limit: int, offset: int) -> dict[str, A
         "previous": link(max(offset - limit, 0)) if offset > 0 else None,
         "results": results,
     }
+
+
+# --- list requests --------------------------------------------------------------------------------
+
+# How InvenTree reads a boolean parameter (InvenTree.helpers.str2bool and isNull).
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "f", "off"})
+NULL_WORDS = frozenset({"null", "none"})
+LIST_PARAMS = frozenset({"limit", "offset", "search", "ordering", "format"})
+MAX_FILTER_TEXT = 200
+
+
+def _filter_value(name: str, kind: str, text: str):
+    """A filter's typed value: bool, id, NULL (for 'null'), int or text; 400 when it does not read."""
+    word = text.strip().lower()
+    if kind == "bool":
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise invalid(name, "Must be a valid boolean.")
+    if kind in ("ref", "id"):
+        if kind == "ref" and word in NULL_WORDS:
+            return NULL
+        number = parse_id(text)
+        if number is None:
+            raise invalid(name, "A valid integer is required.")
+        return number
+    if kind == "int":
+        number = parse_whole(text, 0, MAX_ID)
+        if number is None:
+            raise invalid(name, "A valid integer is required.")
+        return number
+    return query_text(name, MAX_FILTER_TEXT)
+
+
+def list_query(filters: Mapping[str, Filter], flags: frozenset[str] = frozenset(),
+               default_flags: frozenset[str] = frozenset()) -> tuple[ListQuery, set[str]]:
+    """Read a list request: known filters typed, expansion flags, paging; other parameters are
+    kept as `unknown` (the service answers an empty page for them)."""
+    values, unknown, shown = {}, [], set(default_flags)
+    for name in request.args:
+        text = request.args.get(name, "")
+        if name in LIST_PARAMS:
+            continue
+        if name in flags:
+            word = text.strip().lower()
+            (shown.add if word in TRUE_WORDS else shown.discard)(name)
+        elif name in filters:
+            if text.strip() == "" or (filters[name].kind == "bool" and text.strip().lower() in NULL_WORDS):
+                continue  # an empty or null flag filters nothing, as in django-filter
+            values[name] = _filter_value(name, filters[name].kind, text)
+        else:
+            unknown.append(name)
+    limit, offset = page_bounds()
+    ordering = tuple(query_text("ordering", MAX_FILTER_TEXT).split(","))
+    return ListQuery(values=values, unknown=tuple(unknown), search=query_text("search", MAX_FILTER_TEXT),
+                     ordering=ordering, limit=limit, offset=offset), shown

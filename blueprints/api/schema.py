@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import jsonify
 
-from blueprints.api import bp, stock_changes
+from blueprints.api import bp
 from blueprints.api.payload import DEFAULT_LIMIT, MAX_BARCODE_LENGTH, MAX_LIMIT, MAX_PK
 from blueprints.api.users import API_VERSION, SERVER_NAME, SERVER_VERSION
 from blueprints.shared.access import public
@@ -191,7 +191,6 @@ def document() -> dict[str, Any]:
                                                         "supplier_part": "Supplier part pk"}))
     paths.update(_object_paths("stock/location/", "stocklocation", {"parent": "Parent location pk"}))
     paths.update(_object_paths("company/part/", "supplierpart", {"part": "Part pk", "supplier": "Company pk"}))
-    paths.update(stock_changes.OPENAPI_PATHS)
     return {
         "openapi": "3.1.0",
         "info": {"title": f"{SERVER_NAME} API", "version": f"{SERVER_VERSION} (InvenTree API {API_VERSION})",

@@ -23,6 +23,16 @@ class ConflictError(StockError):
     """Someone else changed what this work was based on; nothing was written."""
 
 
+class InputError(StockError):
+    """Refused input that belongs to one field (of one line, when `index` is set), so an API client can
+    show the message beside that field."""
+
+    def __init__(self, message: str, *, field: str, index: int | None = None):
+        super().__init__(message)
+        self.field = field
+        self.index = index
+
+
 def parse_quantity(value, *, allow_zero: bool = True) -> Decimal:
     """A non-negative decimal quantity from text or a number, or StockError."""
     if isinstance(value, bool):
@@ -77,11 +87,17 @@ def log_scan(result: ScanResult, *, user_id: int | None, action: str, response, 
                           action=action, response=response)
 
 
+def log_change(object_type: str, object_id: int, title: str, *, user_id: int | None, action: str, response,
+               source: str = SCAN_SOURCE) -> int | None:
+    """Write a scan-log row for work started without a scan (a button, an API call), naming its object."""
+    match = Match(object_type, object_id, title, "")
+    result = ScanResult(scan=Scan(raw=b"", text=""), status="match", matches=[match])
+    return log_scan(result, user_id=user_id, action=action, response=response, source=source)
+
+
 def log_action(location: StockLocation, *, user_id: int | None, action: str, response) -> int | None:
     """Write a scan-log row for work started by a button (commit, undo), naming the location."""
-    match = Match("stocklocation", location.id, location.path, "")
-    result = ScanResult(scan=Scan(raw=b"", text=""), status="match", matches=[match])
-    return log_scan(result, user_id=user_id, action=action, response=response)
+    return log_change("stocklocation", location.id, location.path, user_id=user_id, action=action, response=response)
 
 
 def track(item: StockItem, action: str, *, user_id: int | None, scan_log_id: int | None = None,
