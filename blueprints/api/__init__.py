@@ -17,5 +17,6 @@ csrf.exempt(bp)
 # auth first: its guard must run before metadata's OPTIONS answers (before_request runs in order).
 from blueprints.api import auth  # noqa: E402,F401,I001
 from blueprints.api import (  # noqa: E402,F401
-    absent, barcode, edits, metadata, objects, paths, receiving, schema, server_info, stock_changes, users,
+    absent, barcode, edits, labels, metadata, objects, paths, receiving, schema, search, server_info, stock_changes,
+    users,
 )

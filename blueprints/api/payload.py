@@ -150,7 +150,7 @@ LIST_PARAMS = frozenset({"limit", "offset", "search", "ordering", "format"})
 MAX_FILTER_TEXT = 200
 
 
-def _filter_value(name: str, kind: str, text: str):
+def filter_value(name: str, kind: str, text: str):
     """A filter's typed value: bool, id, NULL (for 'null'), int or text; 400 when it does not read."""
     word = text.strip().lower()
     if kind == "bool":
@@ -169,7 +169,11 @@ def _filter_value(name: str, kind: str, text: str):
         if number is None:
             raise invalid(name, "A valid integer is required.")
         return number
-    return query_text(name, MAX_FILTER_TEXT)
+    if len(text) > MAX_FILTER_TEXT:
+        raise invalid(name, f"Ensure this field has no more than {MAX_FILTER_TEXT} characters.")
+    if "\x00" in text:
+        raise invalid(name, "Null characters are not allowed.")
+    return text
 
 
 def list_query(filters: Mapping[str, Filter], flags: frozenset[str] = frozenset(),
@@ -187,7 +191,7 @@ def list_query(filters: Mapping[str, Filter], flags: frozenset[str] = frozenset(
         elif name in filters:
             if text.strip() == "" or (filters[name].kind == "bool" and text.strip().lower() in NULL_WORDS):
                 continue  # an empty or null flag filters nothing, as in django-filter
-            values[name] = _filter_value(name, filters[name].kind, text)
+            values[name] = filter_value(name, filters[name].kind, text)
         else:
             unknown.append(name)
     limit, offset = page_bounds()

@@ -63,16 +63,17 @@ def _date(value: dt.date | dt.datetime | None) -> str | None:
 
 
 def stock_item(row: StockItem | tuple, barcode_hash: str = "") -> dict[str, Any]:
-    """A stock item with InvenTree's field names, from the model or a row of its columns. The status
-    is InvenTree's number (with the custom key "missing" has); orders, customers, builds, prices and
-    packaging do not exist here and read as not set."""
+    """A stock item with InvenTree's field names, from the model or a row of its columns. The status is
+    the number clients show it by: InvenTree's code, or for "missing" its custom key, which clients
+    also find in status_custom_key. (Were it LOST's 70, an edit form would send 70 back and turn a
+    missing item lost.) Orders, customers, builds, prices and packaging do not exist here: not set."""
     in_stock = row.quantity is not None and row.quantity > 0 and row.status in codes.AVAILABLE_STATUSES
     return {
         "pk": row.id, "part": row.part_id, "location": row.location_id, "supplier_part": row.supplier_part_id,
         "quantity": _number(row.quantity), "serial": row.serial or "", "batch": row.batch,
         "expiry_date": _date(row.expiry_date),
         "expired": row.expiry_date is not None and row.expiry_date < dt.date.today(), "stale": False,
-        "status": codes.logical_code(row.status), "status_custom_key": codes.custom_key(row.status),
+        "status": codes.display_code(row.status), "status_custom_key": codes.custom_key(row.status),
         "status_text": codes.STOCK_STATUS.get(row.status, codes.STOCK_STATUS["ok"]).label,
         "in_stock": in_stock, "allocated": 0, "is_building": False, "packaging": "", "link": "",
         "purchase_price": None, "purchase_price_currency": "", "purchase_order": None, "sales_order": None,
@@ -106,7 +107,7 @@ def supplier_part(row: SupplierPart, barcode_hash: str = "") -> dict[str, Any]:
     return {
         "pk": row.id, "part": row.part_id, "supplier": row.supplier_id, "supplier_detail": company(row.supplier),
         "SKU": row.sku, "MPN": row.mpn, "manufacturer_name": row.manufacturer_name,
-        "pack_quantity": str(row.pack_quantity.normalize()), "pack_quantity_native": _number(row.pack_quantity),
+        "pack_quantity": f"{row.pack_quantity.normalize():f}", "pack_quantity_native": _number(row.pack_quantity),
         "link": row.link, "note": "", "packaging": "", "active": True, "manufacturer_part": None,
         "on_order": 0, "barcode_hash": barcode_hash, "web_url": web_url("supplierpart", row.id),
     }

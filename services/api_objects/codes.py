@@ -2,8 +2,8 @@
 
 InvenTree clients (the mobile app above all) show a status by looking its number up in
 /api/stock/status/, and choose colours from it. Shelfscan's "missing" (counted and not found) has no
-InvenTree code: it reads as LOST (70) to clients that only know the built-in codes, and as its own
-custom state (status_custom_key 71, label "Missing") to those that read custom states, as the app does.
+InvenTree code: it is a custom state there, key 71 with label "Missing", which behaves as LOST (its
+logical_key 70) for clients that group states.
 """
 from __future__ import annotations
 
@@ -45,12 +45,6 @@ HISTORY: dict[str, Code] = {
     "split": Code(42, "SPLIT_CHILD_ITEM", "Split child item", ""),
     "received": Code(70, "RECEIVED", "Received", ""),
 }
-
-
-def logical_code(status: str) -> int:
-    """The built-in InvenTree code of a status (what `status` carries)."""
-    code = STOCK_STATUS.get(status, STOCK_STATUS["ok"])
-    return code.logical_key or code.key
 
 
 def custom_key(status: str) -> int | None:
