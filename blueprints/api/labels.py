@@ -26,6 +26,7 @@ from database.ids import parse_id
 from models import OBJECT_TYPES, LabelTemplate
 from services.api_objects import Filter, server
 from services.labels import templates as label_templates
+from services.labels.context import MissingObjects, load_objects
 from services.labels.printing import PrintError, build_pdf, fits, templates_for
 from services.labels.sandbox import LabelTemplateError
 
@@ -89,14 +90,18 @@ def label_print():
     template_pk = pk_value(data.get("template"), "template") if data.get("template") is not None else None
     if template_pk is None:
         raise invalid("template", "This field is required.")
-    plugin = data.get("plugin") or server.LABEL_PLUGIN_KEY
+    plugin = server.LABEL_PLUGIN_KEY if data.get("plugin") in (None, "") else data["plugin"]
     if plugin != server.LABEL_PLUGIN_KEY:
         raise invalid("plugin", f"Shelfscan prints with its own plugin, {server.LABEL_PLUGIN_KEY!r}.")
     ids = _items(data.get("items"))
     try:
-        _decode(template_pk)
+        _, object_type = _decode(template_pk)
     except ApiError:
         raise invalid("template", f'Invalid pk "{template_pk}" - object does not exist.') from None
+    try:
+        load_objects(object_type, ids)
+    except MissingObjects as error:
+        raise invalid("items", str(error)) from None
     output = f"/api/label/output/{template_pk}/{','.join(map(str, ids))}.pdf"
     return jsonify(pk=None, template=template_pk, plugin=plugin, user=g.api_user.id, output_type="LABEL",
                    total=len(ids), progress=len(ids), complete=True, errors=None, output=output), 201

@@ -152,7 +152,7 @@ MAX_FILTER_TEXT = 200
 
 def filter_value(name: str, kind: str, text: str):
     """A filter's typed value: bool, id, NULL (for 'null'), int or text; 400 when it does not read."""
-    word = text.strip().lower()
+    word = text.lower()
     if kind == "bool":
         if word in TRUE_WORDS or word in FALSE_WORDS:
             return word in TRUE_WORDS
@@ -186,11 +186,11 @@ def list_query(filters: Mapping[str, Filter], flags: frozenset[str] = frozenset(
         if name in LIST_PARAMS:
             continue
         if name in flags:
-            word = text.strip().lower()
-            (shown.add if word in TRUE_WORDS else shown.discard)(name)
+            (shown.add if text.lower() in TRUE_WORDS else shown.discard)(name)
         elif name in filters:
-            if text.strip() == "" or (filters[name].kind == "bool" and text.strip().lower() in NULL_WORDS):
-                continue  # an empty or null flag filters nothing, as in django-filter
+            kind, word = filters[name].kind, text.lower()
+            if (kind == "text" and not word.strip()) or (kind == "bool" and (not word or word in NULL_WORDS)):
+                continue  # an empty (or, for yes/no, null) filter filters nothing, as in django-filter
             values[name] = filter_value(name, filters[name].kind, text)
         else:
             unknown.append(name)

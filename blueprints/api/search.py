@@ -24,12 +24,12 @@ LACKED = ("partcategory", "purchaseorder", "salesorder", "returnorder", "build",
           "salesordershipment", "purchaseorderlineitem", "salesorderlineitem", "parttesttemplate")
 
 
-def _number(data: dict, name: str, default: int, maximum: int) -> int:
+def _number(data: dict, name: str, default: int, minimum: int, maximum: int) -> int:
     value = data.get(name, default)
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
-        raise ApiError(400, {name: [f"A whole number from 0 to {maximum} is required."]})
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise ApiError(400, {name: [f"A whole number from {minimum} to {maximum} is required."]})
     return value
 
 
@@ -67,12 +67,14 @@ def search():
     term = data.get("search", "")
     if not isinstance(term, str) or len(term) > MAX_FILTER_TEXT or "\x00" in term:
         raise ApiError(400, {"search": [f"A text of at most {MAX_FILTER_TEXT} characters is required."]})
-    limit = max(_number(data, "limit", DEFAULT_LIMIT, MAX_LIMIT), 1)
-    offset = _number(data, "offset", 0, 2**62)
+    limit = _number(data, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = _number(data, "offset", 0, 0, 2**62)
     answer: dict[str, Any] = {}
     for key, options in data.items():
+        if key not in SEARCHED and key not in LACKED:
+            continue  # not a kind of object: InvenTree ignores it too
         if not isinstance(options, dict):
-            continue
+            raise ApiError(400, {key: ["Expected a dictionary of options (filters), e.g. {}."]})
         if key in SEARCHED:
             kind, fixed = SEARCHED[key]
             answer[key] = _search(kind, {**options, **fixed}, term, limit, offset)
