@@ -7,14 +7,13 @@ from one grouped query per page (services/api_objects/aggregates.py).
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
-
-from sqlalchemy import select
+from typing import Any
 
 from blueprints.api import serializers
-from extensions import db
 from models import Part, StockLocation, StockTracking, SupplierPart, User
 from services.api_objects import aggregates, codes
+from services.api_objects.aggregates import by_id
+from services.api_objects.locations import item_counts
 from services.location_tree import LocationTree, load_tree
 
 
@@ -24,13 +23,6 @@ DEFAULT_FLAGS = {"stockitem": frozenset({"part_detail"})}
 
 def _float(value) -> float:
     return float(value or 0)
-
-
-def _by_id(model, ids: Iterable[int]) -> dict[int, Any]:
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    return {row.id: row for row in db.session.execute(select(model).where(model.id.in_(ids))).scalars()}
 
 
 def location_brief(location: StockLocation, tree: LocationTree) -> dict[str, Any]:
@@ -53,9 +45,9 @@ def _parts(rows: list, out: list[dict], flags: set[str], **_) -> None:
 def _stock_items(rows: list, out: list[dict], flags: set[str], tree: LocationTree, **_) -> None:
     ids = [row.id for row in rows]
     tracked, counted = aggregates.tracking_counts(ids), aggregates.stocktake_dates(ids)
-    parts = _by_id(Part, (row.part_id for row in rows)) if "part_detail" in flags else {}
-    locations = _by_id(StockLocation, (row.location_id for row in rows))
-    supplier_parts = _by_id(SupplierPart, (row.supplier_part_id for row in rows)) \
+    parts = by_id(Part, (row.part_id for row in rows)) if "part_detail" in flags else {}
+    locations = by_id(StockLocation, (row.location_id for row in rows)) if "location_detail" in flags else {}
+    supplier_parts = by_id(SupplierPart, (row.supplier_part_id for row in rows)) \
         if "supplier_part_detail" in flags else {}
     for row, data in zip(rows, out):
         data.update(tracking_items=tracked.get(row.id, 0),
@@ -72,19 +64,16 @@ def _stock_items(rows: list, out: list[dict], flags: set[str], tree: LocationTre
 
 def _locations(rows: list, out: list[dict], flags: set[str], tree: LocationTree, counts: dict | None = None,
                **_) -> None:
-    from services.api_objects.locations import item_counts
-
     counts = counts if counts is not None else item_counts(tree)
     for row, data in zip(rows, out):
-        data.update(pathstring=tree.path(row.id), level=tree.level(row.id), items=counts.get(row.id, 0),
-                    sublocations=len(tree.below(row.id)))
+        data.update(level=tree.level(row.id), items=counts.get(row.id, 0), sublocations=len(tree.below(row.id)))
         if "path_detail" in flags:
             data["path"] = [{"pk": node, "name": tree.names[node]} for node in tree.chain(row.id)]
 
 
 def _supplier_parts(rows: list, out: list[dict], flags: set[str], **_) -> None:
     stock = aggregates.supplier_part_in_stock(row.id for row in rows)
-    parts = _by_id(Part, (row.part_id for row in rows)) if "part_detail" in flags else {}
+    parts = by_id(Part, (row.part_id for row in rows)) if "part_detail" in flags else {}
     for row, data in zip(rows, out):
         data["in_stock"] = _float(stock.get(row.id))
         if "part_detail" in flags:
@@ -120,7 +109,7 @@ def tracking_entry(row: StockTracking, users: dict[int, User], user_detail: bool
 
 
 def _tracking(rows: list, out: list[dict], flags: set[str], **_) -> None:
-    users = _by_id(User, (row.user_id for row in rows))
+    users = by_id(User, (row.user_id for row in rows))
     out[:] = [tracking_entry(row, users, "user_detail" in flags) for row in rows]
 
 
@@ -131,14 +120,17 @@ ENRICH = {"part": _parts, "stockitem": _stock_items, "stocklocation": _locations
 def serialize(kind: str, rows: list, flags: set[str], *, tree: LocationTree | None = None,
               counts: dict | None = None) -> list[dict[str, Any]]:
     """A page of objects as the object endpoints answer them."""
+    if kind in ("stockitem", "stocklocation") and tree is None:
+        tree = load_tree()
     if kind == "company":
         out = [serializers.company(row) for row in rows]
     elif kind == "stocktracking":
         out = []
+    elif kind == "stocklocation":  # paths from the tree, not a walk up the parents per location
+        hashes = serializers.barcode_hashes(kind, [row.id for row in rows])
+        out = [serializers.stock_location(row, hashes.get(row.id, ""), path=tree.path(row.id)) for row in rows]
     else:
         out = serializers.serialize_many(kind, rows)
-    if kind in ("stockitem", "stocklocation") and tree is None:
-        tree = load_tree()
     ENRICH[kind](rows, out, flags, tree=tree, counts=counts)
     return out
 

@@ -116,13 +116,11 @@ def _status(_spec: ApiField, value: Any) -> str:
 
 
 def _date(_spec: ApiField, value: Any) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date()
-    except ValueError:
-        return _bad_date()
-
-
-def _bad_date():
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise FieldProblem("Date has wrong format. Use YYYY-MM-DD.")
 
 

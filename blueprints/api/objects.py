@@ -3,11 +3,11 @@ under InvenTree's URLs, with its filters, orderings and `*_detail` expansions (s
 services/api_objects for what each filter means)."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask.views import MethodView
 
 from blueprints.api import bp, details, edits
-from blueprints.api.payload import PK_CONVERTER, TRUE_WORDS, ApiError, list_query, paginated
+from blueprints.api.payload import PK_CONVERTER, ApiError, list_query, paginated, shown_flags
 from services import api_objects
 from services.api_objects import locations
 
@@ -15,21 +15,13 @@ DEFAULT_FLAGS = details.DEFAULT_FLAGS
 ALL_FLAGS = {**{kind: spec.flags for kind, spec in api_objects.SPECS.items()}, "stocklocation": locations.FLAGS}
 
 
-def _detail_flags(kind: str) -> set[str]:
-    """The expansions a detail request asks for (a detail view ignores list filters, as DRF does)."""
-    shown = set(DEFAULT_FLAGS.get(kind, ()))
-    for name in ALL_FLAGS[kind]:
-        if name in request.args:
-            (shown.add if request.args[name].strip().lower() in TRUE_WORDS else shown.discard)(name)
-    return shown
-
-
 def detail(kind: str, pk: int):
     """One object, with the expansions asked for; 404 when there is none."""
     row = api_objects.find(kind, pk)
     if row is None:
         raise ApiError(404, {"detail": "No matching object found."})
-    return jsonify(details.one(kind, row, _detail_flags(kind)))
+    # A detail view reads only the expansions; list filters mean nothing here, as in DRF.
+    return jsonify(details.one(kind, row, shown_flags(ALL_FLAGS[kind], DEFAULT_FLAGS.get(kind, frozenset()))))
 
 
 def _list(kind: str):

@@ -176,18 +176,24 @@ def filter_value(name: str, kind: str, text: str):
     return text
 
 
+def shown_flags(flags: frozenset[str], defaults: frozenset[str] = frozenset()) -> set[str]:
+    """The expansions (?part_detail=true...) a request asks for, starting from the defaults."""
+    shown = set(defaults)
+    for name in flags.intersection(request.args):
+        (shown.add if request.args[name].lower() in TRUE_WORDS else shown.discard)(name)
+    return shown
+
+
 def list_query(filters: Mapping[str, Filter], flags: frozenset[str] = frozenset(),
                default_flags: frozenset[str] = frozenset()) -> tuple[ListQuery, set[str]]:
     """Read a list request: known filters typed, expansion flags, paging; other parameters are
     kept as `unknown` (the service answers an empty page for them)."""
-    values, unknown, shown = {}, [], set(default_flags)
+    values, unknown = {}, []
     for name in request.args:
         text = request.args.get(name, "")
-        if name in LIST_PARAMS:
+        if name in LIST_PARAMS or name in flags:
             continue
-        if name in flags:
-            (shown.add if text.lower() in TRUE_WORDS else shown.discard)(name)
-        elif name in filters:
+        if name in filters:
             kind, word = filters[name].kind, text.lower()
             if (kind == "text" and not word.strip()) or (kind == "bool" and (not word or word in NULL_WORDS)):
                 continue  # an empty (or, for yes/no, null) filter filters nothing, as in django-filter
@@ -197,4 +203,4 @@ def list_query(filters: Mapping[str, Filter], flags: frozenset[str] = frozenset(
     limit, offset = page_bounds()
     ordering = tuple(query_text("ordering", MAX_FILTER_TEXT).split(","))
     return ListQuery(values=values, unknown=tuple(unknown), search=query_text("search", MAX_FILTER_TEXT),
-                     ordering=ordering, limit=limit, offset=offset), shown
+                     ordering=ordering, limit=limit, offset=offset), shown_flags(flags, default_flags)

@@ -83,11 +83,11 @@ def stock_item(row: StockItem | tuple, barcode_hash: str = "") -> dict[str, Any]
     }
 
 
-def stock_location(row: StockLocation, barcode_hash: str = "") -> dict[str, Any]:
-    """A stock location with InvenTree's field names."""
+def stock_location(row: StockLocation, barcode_hash: str = "", path: str | None = None) -> dict[str, Any]:
+    """A stock location with InvenTree's field names (`path`: its path when the caller has it)."""
     return {
         "pk": row.id, "name": row.name, "description": row.description, "parent": row.parent_id,
-        "pathstring": row.path, "structural": False, "external": False, "icon": "", "location_type": None,
+        "pathstring": row.path if path is None else path, "structural": False, "external": False, "icon": "", "location_type": None,
         "barcode_hash": barcode_hash, "web_url": web_url("stocklocation", row.id),
     }
 

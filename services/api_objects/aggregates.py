@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import func, select
 
 from extensions import db
 from models import StockItem, StockTracking, SupplierPart
 from services.api_objects.lists import IN_STOCK
+
+
+def by_id(model, ids: Iterable[int | None]) -> dict[int, Any]:
+    """The rows of `model` with these ids (None and repeats ignored), by id, from one query."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return {row.id: row for row in db.session.execute(select(model).where(model.id.in_(wanted))).scalars()}
 
 
 def _grouped(query, ids: list[int]) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy.orm import contains_eager
 
 from models import Company, Part, StockItem, StockTracking, SupplierPart
 from services.api_objects.codes import AVAILABLE_STATUSES, STOCK_STATUS, status_for_code
@@ -151,7 +152,8 @@ STOCK = ListSpec(
 # --- supplier parts and companies -------------------------------------------------------------------
 
 SUPPLIER_PARTS = ListSpec(
-    base=lambda: select(SupplierPart).join(SupplierPart.part).join(SupplierPart.supplier),
+    base=lambda: (select(SupplierPart).join(SupplierPart.part).join(SupplierPart.supplier)
+                  .options(contains_eager(SupplierPart.supplier))),  # supplier_detail without a query per row
     tiebreak=SupplierPart.id,
     search=(SupplierPart.sku, SupplierPart.mpn, SupplierPart.manufacturer_name, Part.name, Part.ipn, Company.name),
     filters={

@@ -157,3 +157,11 @@ def test_print_a_label(app_server):
     assert json_of(again, viewer)["pk"] == templates[0]["pk"]
     assert json_of(viewer.get("/api/plugins/shelfscan-labels/", {"enabled": "true", "mixin": "labels"},
                               cite="loadInitialData (default plugin)"), viewer)["key"] == "shelfscan-labels"
+
+
+def test_add_company_answers_as_a_missing_permission(app_server):
+    """company_list.dart shows "Add company" below API 207 (no per-model permissions): its form has
+    no actions here, so the app says "permission denied" instead of drawing it."""
+    phone = app_server.phone("admin")
+    form = json_of(phone.options("company/", cite="lib/widget/company/company_list.dart _addCompany"), phone)
+    assert "actions" not in form

@@ -196,3 +196,20 @@ def test_scan_received_parts_into_a_location(app_server, phone):
     viewer = app_server.phone("viewer")
     refused = viewer.post("barcode/po-receive/", body, cite="POReceiveBarcodeHandler (viewer)")
     assert refused.status_code == 403 and refused.json()["error"]
+
+
+def test_the_history_screen_after_a_count(app_server, phone):
+    """stock_detail.dart "History" tile (tracking_items > 0) -> stock_item_history.dart requestPage."""
+    pk = app_server.store["items"][0]
+    json_of(phone.post("stock/count/", {"items": [{"pk": pk, "quantity": "90"}], "notes": "shelf check"},
+                       cite="stock_detail.dart _countStockDialog"), phone, 201)
+    item = json_of(phone.get(f"stock/{pk}/", STOCK_FILTERS, cite="stock_detail.dart reload"), phone)
+    assert item["tracking_items"] == 1 and item["stocktake_date"]  # "Last stocktake" tile
+    json_of(phone.get("stock/track/status/", cite="stock_item_history.dart requestPage (StockHistoryStatus.load)"),
+            phone)
+    history = json_of(phone.get("stock/track/", {"ordering": "-date", "user_detail": "true", "item": str(pk),
+                                                 "limit": "25", "offset": "0"},
+                                cite="lib/widget/stock/stock_item_history.dart requestPage"), phone)
+    entry = history["results"][0]
+    assert (entry["label"], entry["notes"], entry["deltas"]["quantity"]) == ("Stock counted", "shelf check", 90.0)
+    assert entry["date"] and entry["user_detail"]["username"] == "operator"
