@@ -58,6 +58,21 @@ class LocationTree:
                     todo.append(child)
         return found
 
+    def totals(self, direct: dict[int, int]) -> dict[int, int]:
+        """Each location's number with all its sub-locations' added (children before parents)."""
+        totals: dict[int, int] = {}
+        order, todo, seen = [], list(self.roots()), set()
+        while todo:  # depth-first, recording each location once
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                order.append(node)
+                todo.extend(self.children.get(node, ()))
+        for node in reversed(order):
+            totals[node] = direct.get(node, 0) + sum(totals.get(child, 0) for child in self.children.get(node, ())
+                                                     if child in seen and child != node)
+        return totals
+
     def roots(self) -> list[int]:
         """The top-level locations."""
         return list(self.children.get(None, ()))

@@ -48,7 +48,7 @@ def _stock_items(rows: list, out: list[dict], flags: set[str], tree: LocationTre
     parts = by_id(Part, (row.part_id for row in rows)) if "part_detail" in flags else {}
     locations = by_id(StockLocation, (row.location_id for row in rows)) if "location_detail" in flags else {}
     supplier_parts = by_id(SupplierPart, (row.supplier_part_id for row in rows)) \
-        if "supplier_part_detail" in flags else {}
+        if flags & {"supplier_part_detail", "supplier_detail"} else {}
     for row, data in zip(rows, out):
         data.update(tracking_items=tracked.get(row.id, 0),
                     stocktake_date=counted[row.id].isoformat() if row.id in counted else None)
@@ -57,14 +57,16 @@ def _stock_items(rows: list, out: list[dict], flags: set[str], tree: LocationTre
         if "location_detail" in flags:
             location = locations.get(row.location_id)
             data["location_detail"] = location_brief(location, tree) if location else None
+        supplier_part = supplier_parts.get(row.supplier_part_id)
         if "supplier_part_detail" in flags:
-            supplier_part = supplier_parts.get(row.supplier_part_id)
             data["supplier_part_detail"] = serializers.supplier_part(supplier_part) if supplier_part else None
+        if "supplier_detail" in flags:  # the app reads the supplier from here as well
+            data["supplier_detail"] = serializers.company(supplier_part.supplier) if supplier_part else None
 
 
 def _locations(rows: list, out: list[dict], flags: set[str], tree: LocationTree, counts: dict | None = None,
                **_) -> None:
-    counts = counts if counts is not None else item_counts(tree)
+    counts = counts if counts is not None else item_counts(tree, [row.id for row in rows])
     for row, data in zip(rows, out):
         data.update(level=tree.level(row.id), items=counts.get(row.id, 0), sublocations=len(tree.below(row.id)))
         if "path_detail" in flags:

@@ -13,6 +13,7 @@ from flask import g, jsonify
 
 from blueprints.api import bp
 from blueprints.api.payload import ApiError, json_body, pk_value
+from database.ids import MAX_ID, parse_whole
 from services.stock import StockError, adjust, move
 from services.stock.common import InputError
 from services.stock.lines import MAX_LINES, Line
@@ -50,10 +51,11 @@ def _line(raw: Any, index: int, count: int) -> Line:
     if isinstance(quantity, bool) or not isinstance(quantity, (int, float, str, type(None))):
         raise items_error(count, index, {"quantity": ["A valid number is required."]})
     status = raw.get("status")
-    if status is not None and not (isinstance(status, int) and not isinstance(status, bool)):
-        if not (isinstance(status, str) and status.isascii() and status.isdigit() and len(status) < 10):
+    if status is not None:
+        number = status if isinstance(status, int) and not isinstance(status, bool) else parse_whole(status, 0, MAX_ID)
+        if number is None:
             raise items_error(count, index, {"status": [f'"{str(status)[:40]}" is not a valid choice.']})
-        status = int(status)
+        status = number
     if raw.get("packaging") not in (None, ""):
         raise items_error(count, index, {"packaging": ["Shelfscan does not record packaging."]})
     batch = raw.get("batch")

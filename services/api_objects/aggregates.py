@@ -24,49 +24,41 @@ def by_id(model, ids: Iterable[int | None]) -> dict[int, Any]:
     return {row.id: row for row in db.session.execute(select(model).where(model.id.in_(wanted))).scalars()}
 
 
-def _grouped(query, ids: list[int]) -> dict:
-    return dict(db.session.execute(query).all()) if ids else {}
+def _grouped(key, value, ids: Iterable[int], *where) -> dict:
+    """{key: value} for the given keys, from one GROUP BY query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(key, value).where(key.in_(ids), *where).group_by(key)).all())
 
 
 def part_in_stock(part_ids: Iterable[int]) -> dict[int, Decimal]:
     """Each part's quantity in stock (available statuses, more than zero)."""
-    ids = list(part_ids)
-    return _grouped(select(StockItem.part_id, func.sum(StockItem.quantity))
-                    .where(StockItem.part_id.in_(ids), IN_STOCK).group_by(StockItem.part_id), ids)
+    return _grouped(StockItem.part_id, func.sum(StockItem.quantity), part_ids, IN_STOCK)
 
 
 def part_supplier_counts(part_ids: Iterable[int]) -> dict[int, int]:
     """How many supplier parts each part has."""
-    ids = list(part_ids)
-    return _grouped(select(SupplierPart.part_id, func.count()).where(SupplierPart.part_id.in_(ids))
-                    .group_by(SupplierPart.part_id), ids)
+    return _grouped(SupplierPart.part_id, func.count(), part_ids)
 
 
 def supplier_part_in_stock(supplier_part_ids: Iterable[int]) -> dict[int, Decimal]:
     """Each supplier part's quantity in stock."""
-    ids = list(supplier_part_ids)
-    return _grouped(select(StockItem.supplier_part_id, func.sum(StockItem.quantity))
-                    .where(StockItem.supplier_part_id.in_(ids), IN_STOCK).group_by(StockItem.supplier_part_id), ids)
+    return _grouped(StockItem.supplier_part_id, func.sum(StockItem.quantity), supplier_part_ids, IN_STOCK)
 
 
 def company_part_counts(company_ids: Iterable[int]) -> dict[int, int]:
     """How many supplier parts each company sells."""
-    ids = list(company_ids)
-    return _grouped(select(SupplierPart.supplier_id, func.count()).where(SupplierPart.supplier_id.in_(ids))
-                    .group_by(SupplierPart.supplier_id), ids)
+    return _grouped(SupplierPart.supplier_id, func.count(), company_ids)
 
 
 def tracking_counts(item_ids: Iterable[int]) -> dict[int, int]:
     """How many history entries each stock item has."""
-    ids = list(item_ids)
-    return _grouped(select(StockTracking.stock_item_id, func.count()).where(StockTracking.stock_item_id.in_(ids))
-                    .group_by(StockTracking.stock_item_id), ids)
+    return _grouped(StockTracking.stock_item_id, func.count(), item_ids)
 
 
 def stocktake_dates(item_ids: Iterable[int]) -> dict[int, dt.date]:
     """When each stock item was last counted (InvenTree's stocktake_date)."""
-    ids = list(item_ids)
-    rows = _grouped(select(StockTracking.stock_item_id, func.max(StockTracking.created_at))
-                    .where(StockTracking.stock_item_id.in_(ids), StockTracking.action == "counted")
-                    .group_by(StockTracking.stock_item_id), ids)
-    return {item_id: moment.date() if isinstance(moment, dt.datetime) else moment for item_id, moment in rows.items()}
+    moments = _grouped(StockTracking.stock_item_id, func.max(StockTracking.created_at), item_ids,
+                       StockTracking.action == "counted")
+    return {item_id: moment.date() if isinstance(moment, dt.datetime) else moment for item_id, moment in moments.items()}

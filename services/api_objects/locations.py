@@ -2,13 +2,11 @@
 by their path and depth, which no column holds, and locations are few enough to sort in Python.
 
 ?parent= and ?cascade= follow InvenTree (stock/api.py StockLocationFilter): with a parent, cascade
-lists its whole sub-tree and without cascade only its children; without a parent (or with
-parent=null, which app versions before API 174 send for the top level), cascade lists every
-location and without cascade only the top-level ones.
+lists its whole sub-tree and without cascade only its children; without a parent, every location,
+unless ?cascade=false or ?top_level=true ask for the top level; parent=null (what app versions below
+API 174 send for the top level) is the top level, or every location with cascade.
 """
 from __future__ import annotations
-
-from collections import Counter
 
 from sqlalchemy import func, select
 
@@ -18,18 +16,22 @@ from services.api_objects.query import EMPTY, NULL, LACKED_TRUE, NO_OP_BOOL, Fil
 from services.location_tree import LocationTree, load_tree
 
 FLAGS = frozenset({"path_detail"})
+MAX_IN_LIST = 500  # more locations than this: count them all rather than send a long IN list
 # Names only: these are read by `matching` below, not applied to a query.
 FILTERS = {"parent": Filter("ref", lambda q, v, _: q), "cascade": NO_OP_BOOL, "top_level": NO_OP_BOOL,
            "name": Filter("text", lambda q, v, _: q), "structural": LACKED_TRUE, "external": LACKED_TRUE}
 
 
-def item_counts(tree: LocationTree) -> dict[int, int]:
-    """Stock items in each location and all its sub-locations (InvenTree's `items`)."""
-    direct = Counter(dict(db.session.execute(
-        select(StockItem.location_id, func.count()).where(StockItem.location_id.is_not(None))
-        .group_by(StockItem.location_id)).all()))
-    return {location_id: sum(direct.get(node, 0) for node in tree.below(location_id, include_self=True))
-            for location_id in tree.names}
+def item_counts(tree: LocationTree, ids: list[int] | None = None) -> dict[int, int]:
+    """Stock items in each location and all its sub-locations (InvenTree's `items`): right for `ids`
+    (every location when None), whose sub-trees alone are counted when they are few."""
+    query = select(StockItem.location_id, func.count()).where(StockItem.location_id.is_not(None))
+    if ids is not None:
+        needed = set().union(*(tree.below(i, include_self=True) for i in ids)) if ids else set()
+        if len(needed) <= MAX_IN_LIST:
+            query = query.where(StockItem.location_id.in_(needed))
+    direct = dict(db.session.execute(query.group_by(StockItem.location_id)).all())
+    return tree.totals(direct)
 
 
 def matching(tree: LocationTree, values: dict) -> list[int] | object:
@@ -61,18 +63,19 @@ def _searched(tree: LocationTree, ids: list[int], term: str, descriptions: dict[
 def page(request: ListQuery) -> tuple[Page, LocationTree, dict[int, int]]:
     """One page of locations, with the tree and item counts the answer is built from."""
     tree = load_tree()
-    counts = item_counts(tree)
     ids = EMPTY if request.unknown else matching(tree, dict(request.values))
     if ids is EMPTY:
-        return Page(0, []), tree, counts
+        return Page(0, []), tree, {}
+    by_items = any(key.strip().lstrip("+-") == "items" for key in request.ordering)
+    counts = item_counts(tree) if by_items else {}
     if request.search.strip():
         descriptions = dict(db.session.execute(select(StockLocation.id, StockLocation.description)).all())
         ids = _searched(tree, ids, request.search, descriptions)
     keys = {"name": lambda i: tree.names[i].lower(), "pathstring": lambda i: tree.path(i).lower(),
-            "items": lambda i: counts[i], "level": tree.level}
+            "items": lambda i: counts.get(i, 0), "level": tree.level}
     ids.sort(key=lambda i: (tree.path(i).lower(), i))
     for key, descending in reversed(order_keys(request.ordering, keys)):
         ids.sort(key=key, reverse=descending)  # stable: earlier keys win
     chosen = ids[request.offset:request.offset + request.limit]
     rows = {row.id: row for row in db.session.execute(select(StockLocation).where(StockLocation.id.in_(chosen))).scalars()}
-    return Page(len(ids), [rows[i] for i in chosen if i in rows]), tree, counts
+    return Page(len(ids), [rows[i] for i in chosen if i in rows]), tree, counts or item_counts(tree, chosen)

@@ -50,6 +50,9 @@ def test_a_scanned_part_and_its_screen(app_server, phone):
             part["is_template"], part["virtual"], part["testable"]) == (False, True, True, False, False,
                                                                          False, False, False)
     assert part["thumbnail"] == "" and part["barcode_hash"] == ""  # blank image, "Assign barcode"
+    for url in ("/static/img/blank_image.thumbnail.png", "/static/img/blank_image.png"):
+        blank = phone.get(url, cite="lib/api.dart getThumbnail / getImage (staticThumb, staticImage)")
+        assert blank.status_code == 200 and blank.headers["Content-Type"] == "image/png", url  # not a red X
     location = json_of(phone.get(f"stock/location/{part['default_location']}/",
                                  cite="lib/widget/part/part_detail.dart request (default location)"), phone)
     assert location["pathstring"] == "Store / Shelf B"
@@ -87,7 +90,7 @@ def test_a_scanned_stock_item_and_its_screen(app_server, phone):
     assert item["part_detail"]["full_name"] == "R-10K Resistor 10k" and item["part_detail"]["thumbnail"] == ""
     assert item["location_detail"]["name"] == "Shelf A"
     assert item["location_detail"]["pathstring"] == "Store / Shelf A"
-    assert item["supplier_part"] is None and item["supplier_part_detail"] is None
+    assert item["supplier_part"] is None and item["supplier_part_detail"] is None and item["supplier_detail"] is None
     assert (item["allocated"], item["is_building"], item["sales_order"], item["customer"]) == (0, False, None, None)
     assert item["packaging"] == "" and item["purchase_price"] is None and item["expired"] is False
     assert item["updated"] and item["tracking_items"] == 0 and item["stocktake_date"] is None

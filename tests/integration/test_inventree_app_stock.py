@@ -191,6 +191,9 @@ def test_scan_received_parts_into_a_location(app_server, phone):
     assert "success" in received  # onBarcodeMatched: "Received item"
     item = _item(app_server, received["stockitem"]["pk"])
     assert (item.location_id, item.quantity, item.supplier_part_id) == (ids["bin_1"], Decimal(10), ids["lm358"])
+    shown = json_of(phone.get(f"stock/{item.id}/", STOCK_FILTERS, cite="stock_detail.dart reload"), phone)
+    assert shown["supplier_part_detail"]["SKU"] == "296-LM358BIDDFRCT-ND"  # the "Supplier part" tile
+    assert shown["supplier_part_detail"]["supplier_detail"]["image"] == "" and shown["supplier_detail"]["name"] == "DigiKey"
     again = json_of(phone.post("barcode/po-receive/", body, cite="POReceiveBarcodeHandler (same bag)"), phone, 400)
     assert "Already received" in again["error"]  # onBarcodeUnknown shows data["error"]
     viewer = app_server.phone("viewer")

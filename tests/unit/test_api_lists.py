@@ -103,3 +103,10 @@ def test_roles_say_what_the_api_lets_each_role_do():
     assert all(operator[area] is None for area in ("build", "purchase_order", "sales_order", "return_order"))
     assert not any("add" in (rights or []) or "delete" in (rights or []) for rights in operator.values())
     assert roles.inventree_permissions("admin")["company"] == ["view"]
+
+
+def test_item_counts_add_up_the_sub_locations(shop):
+    tree = load_tree()
+    everywhere = locations.item_counts(tree)
+    assert (everywhere[shop.store.id], everywhere[shop.shelf_a.id], everywhere[shop.bin_1.id]) == (3, 2, 0)
+    assert locations.item_counts(tree, [shop.shelf_b.id])[shop.shelf_b.id] == 1  # only its sub-tree counted
