@@ -27,7 +27,7 @@ from models import OBJECT_TYPES, LabelTemplate
 from services.api_objects import Filter, server
 from services.labels import templates as label_templates
 from services.labels.context import MissingObjects, load_objects
-from services.labels.printing import PrintError, build_pdf, fits, templates_for
+from services.labels.printing import PrintError, build_pdf, fits, template_choices
 from services.labels.sandbox import LabelTemplateError
 
 MAX_API_LABELS = 100  # ids travel in the PDF's address; larger batches print from the web page
@@ -60,12 +60,10 @@ def _template(template: LabelTemplate, object_type: str) -> dict:
 def label_template_list():
     """The templates for ?model_type= (every kind each fits, without it), searched by name."""
     query, _ = list_query(TEMPLATE_FILTERS)
-    wanted = query.values.get("model_type")
-    rows = [] if query.unknown or query.values.get("enabled") is False else [
-        _template(template, kind) for template in templates_for()
-        for kind in OBJECT_TYPES if fits(template, kind) and wanted in (None, kind)
-        and all(word in template.name.lower() for word in query.search.lower().split())]
-    return jsonify(paginated(len(rows), rows[query.offset:query.offset + query.limit], query.limit, query.offset))
+    found = [] if query.unknown or query.values.get("enabled") is False else \
+        template_choices(query.values.get("model_type"), query.search)
+    rows = [_template(template, kind) for template, kind in found[query.offset:query.offset + query.limit]]
+    return jsonify(paginated(len(found), rows, query.limit, query.offset))
 
 
 @bp.get(f"/label/template/<{PK_CONVERTER}:pk>/")
