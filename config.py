@@ -93,6 +93,9 @@ class Config:
             PREFERRED_URL_SCHEME="https" if https else "http",
             # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
             PROXY_HOPS=int(os.environ.get("PROXY_HOPS", "0")),
+            # The address people reach Shelfscan at (https://stock.example.org); the API's page links
+            # start with it. Empty: those links are relative paths.
+            PUBLIC_URL=os.environ.get("PUBLIC_URL", "").strip(),
         )
         config.update({key: os.environ[key] for key in DECODE_LIMITS if key in os.environ})
         return config

@@ -1,6 +1,7 @@
 """Scale: a scan, an object page, the history page and the list pages (first page, a search, search as
-you type) on 1,000,000 parts, stock items, linked barcodes and scan-log rows, against the same on the
-demo data. Prints the median wall and CPU times and the ratios (goal: within 1.2x). The broad search
+you type), and the InvenTree app's main API requests (a location's stock with its sub-locations', the
+top-level locations, a part's and a stock item's screen), on 1,000,000 parts, stock items, linked
+barcodes and scan-log rows, against the same on the demo data. Prints the median wall and CPU times and the ratios (goal: within 1.2x). The broad search
 ("part") matches nothing in the demo data and a million rows in the big one: its ratio compares an
 empty page with a full one, so read its absolute time.
 
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["SHELFSCAN_BARCODE_RESULTS_MAX_NUM"] = "100000000"
 os.environ["SHELFSCAN_BARCODE_RESULTS_MAX_DAYS"] = "36500"
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, func, text  # noqa: E402
 
 from bench.scan_load import DEFAULT_PG  # noqa: E402
 from bench.serving import flask  # noqa: E402
@@ -112,7 +113,9 @@ def probes_for(url: str):
         # The location every bulk stock item is in, from its top-level location down.
         root_id = db.session.scalar(db.select(StockLocation.id).where(StockLocation.parent_id.is_(None))
                                     .order_by(StockLocation.id).limit(1))
+        location_id = db.session.scalar(db.select(func.min(StockLocation.id)))  # where the bulk items are
         db.engine.dispose()
+    details = "part_detail=true&location_detail=true&supplier_detail=true&supplier_part_detail=true"
     hx = {"HX-Request": "true"}
     return app, {
         "scan (linked barcode)": lambda: client.post("/scan", data={"barcode": "BENCH-PROBE-CODE"}, headers=hx),
@@ -135,6 +138,14 @@ def probes_for(url: str):
         "parts list, 100 a page": lambda: client.get("/parts/?per_page=100&page=3"),
         "location tree": lambda: client.get("/locations/tree"),
         "location, with sub-locations": lambda: client.get(f"/locations/{root_id}?sub=1"),
+        # The InvenTree app's requests, as it sends them (tests/integration/test_inventree_app_*.py)
+        "app: location's stock": lambda: client.get(
+            f"/api/stock/?{details}&cascade=true&location={location_id}&ordering=+part__name&in_stock=true"
+            "&active=true&limit=25&offset=0"),
+        "app: top locations": lambda: client.get("/api/stock/location/?ordering=+pathstring&cascade=true"
+                                                 "&limit=25&offset=0"),
+        "app: part screen": lambda: client.get(f"/api/part/{part_id}/?category_detail=true"),
+        "app: stock item screen": lambda: client.get(f"/api/stock/{item_id}/?{details}&cascade=false"),
     }
 
 

@@ -5,7 +5,6 @@ here, so the pages, the CLI and the tests all get the same answers. Every save i
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, StockTracking, SupplierPart, natural_key
 from services.errors import DeleteRefused, FieldErrors
+from services.location_tree import load_tree
 
 # Per model: (field the error belongs to, columns that must be unique together, message).
 UNIQUE_RULES: dict[type, tuple[tuple[str, tuple[str, ...], str], ...]] = {
@@ -270,20 +270,8 @@ def delete_supplier_part(supplier_part: SupplierPart) -> None:
 
 def location_paths() -> dict[int, str]:
     """Every location's full path, from one query (for select boxes and lists)."""
-    rows = db.session.execute(db.select(StockLocation.id, StockLocation.name, StockLocation.parent_id)).all()
-    by_id = {row.id: row for row in rows}
-    paths: dict[int, str] = {}
-
-    def path(loc_id: int, depth: int = 0) -> str:
-        if loc_id not in paths:
-            row = by_id[loc_id]
-            parent = row.parent_id if row.parent_id in by_id and depth < len(by_id) else None
-            paths[loc_id] = f"{path(parent, depth + 1)} / {row.name}" if parent else row.name
-        return paths[loc_id]
-
-    for loc_id in by_id:
-        path(loc_id)
-    return paths
+    tree = load_tree()
+    return {location_id: tree.path(location_id) for location_id in tree.names}
 
 
 def suppliers() -> list:
@@ -300,17 +288,7 @@ def locations_by_path(limit: int = 1000) -> list[StockLocation]:
 
 def descendant_ids(location: StockLocation) -> set[int]:
     """Ids of every location below `location`, at any depth."""
-    rows = db.session.execute(db.select(StockLocation.id, StockLocation.parent_id)).all()
-    children = defaultdict(list)
-    for row in rows:
-        children[row.parent_id].append(row.id)
-    found, todo = set(), [location.id]
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+    return load_tree().below(location.id)
 
 
 def part_stock_by_location(part: Part) -> tuple[Decimal, list[tuple[StockLocation | None, Decimal]]]:

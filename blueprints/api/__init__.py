@@ -14,4 +14,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
 
 # The route modules, imported for the routes they add to `bp`.
-from blueprints.api import auth, barcode, objects, paths, schema, stock_changes, users  # noqa: E402,F401
+# auth first: its guard must run before metadata's OPTIONS answers (before_request runs in order).
+from blueprints.api import auth  # noqa: E402,F401,I001
+from blueprints.api import (  # noqa: E402,F401
+    absent, barcode, edits, labels, metadata, objects, paths, receiving, schema, search, server_info, stock_changes,
+    users,
+)

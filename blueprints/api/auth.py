@@ -93,9 +93,11 @@ def guard():
     g.api_user = user
     g._login_user = user  # what Flask-Login's current_user reads, so shared code sees the caller
     if ROLE_RANK[user.role] < ROLE_RANK[role]:
-        raise ApiError(403, {"detail": f"This needs the {role} role; you have the {user.role} role."})
+        message = f"This needs the {role} role; you have the {user.role} role."
+        # "error" too: InvenTree's barcode clients (the app's scan handlers) show only that key.
+        raise ApiError(403, {"detail": message, "error": message})
     if getattr(view, "password_required", False) and how != "basic":
-        raise ApiError(403, {"detail": PASSWORD_NEEDED})
+        raise ApiError(403, {"detail": PASSWORD_NEEDED, "error": PASSWORD_NEEDED})
     if how == "session" and request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # raises CSRFError, answered below as JSON
     return None

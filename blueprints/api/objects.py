@@ -1,109 +1,100 @@
-"""Read endpoints for parts, stock items, locations and supplier parts, under InvenTree's URLs."""
+"""Read endpoints for parts, stock items, locations, supplier parts, companies and stock history,
+under InvenTree's URLs, with its filters, orderings and `*_detail` expansions (see
+services/api_objects for what each filter means)."""
 from __future__ import annotations
 
 from flask import jsonify
-from sqlalchemy import func, or_
+from flask.views import MethodView
 
-from blueprints.api import bp, serializers
-from blueprints.api.payload import MAX_PK, PK_CONVERTER, ApiError, page_bounds, paginated, query_int, query_text
-from extensions import db
-from models import Company, Part, StockItem, StockLocation, SupplierPart
+from blueprints.api import bp, details, edits
+from blueprints.api.payload import PK_CONVERTER, ApiError, list_query, paginated, shown_flags
+from services import api_objects
+from services.api_objects import locations
 
-MAX_SEARCH = 200
+DEFAULT_FLAGS = details.DEFAULT_FLAGS
+ALL_FLAGS = {**{kind: spec.flags for kind, spec in api_objects.SPECS.items()}, "stocklocation": locations.FLAGS}
 
 
-def _detail(object_type: str, pk: int):
-    found = serializers.find_serialized(object_type, pk)
-    if found is None:
+def detail(kind: str, pk: int):
+    """One object, with the expansions asked for; 404 when there is none."""
+    row = api_objects.find(kind, pk)
+    if row is None:
         raise ApiError(404, {"detail": "No matching object found."})
-    return jsonify(found)
+    # A detail view reads only the expansions; list filters mean nothing here, as in DRF.
+    return jsonify(details.one(kind, row, shown_flags(ALL_FLAGS[kind], DEFAULT_FLAGS.get(kind, frozenset()))))
 
 
-def _like(term: str) -> str:
-    """A case-insensitive LIKE pattern that matches `term` literally."""
-    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _searched(query, columns):
-    """Narrow a query to rows where any column contains ?search= (case-insensitive)."""
-    term = query_text("search", MAX_SEARCH).strip()
-    if not term:
-        return query
-    pattern = _like(term)
-    return query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in columns)))
-
-
-def _filtered(query, filters):
-    """Narrow a query by integer query parameters, e.g. ?part=3&location=2."""
-    for name, column in filters.items():
-        value = query_int(name, None, minimum=1, maximum=MAX_PK)
-        if value is not None:
-            query = query.where(column == value)
-    return query
-
-
-def _list(object_type: str, query, model):
-    """One limit/offset page of a query, with its total count."""
-    limit, offset = page_bounds()
-    count = db.session.execute(db.select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = list(db.session.execute(query.order_by(model.id).limit(limit).offset(offset)).scalars())
-    return jsonify(paginated(count, serializers.serialize_many(object_type, rows), limit, offset))
-
-
-@bp.get(f"/part/<{PK_CONVERTER}:pk>/")
-def part_detail(pk: int):
-    """One part."""
-    return _detail("part", pk)
+def _list(kind: str):
+    """One page of a list with InvenTree's filters."""
+    spec = api_objects.SPECS[kind]
+    query, flags = list_query(spec.filters, spec.flags, DEFAULT_FLAGS.get(kind, frozenset()))
+    page = api_objects.page(kind, query)
+    return jsonify(paginated(page.count, details.serialize(kind, page.rows, flags), query.limit, query.offset))
 
 
 @bp.get("/part/")
 def part_list():
     """Parts, searched by name, IPN and description."""
-    query = _searched(db.select(Part), [Part.name, Part.ipn, Part.description])
-    return _list("part", query, Part)
-
-
-@bp.get(f"/stock/<{PK_CONVERTER}:pk>/")
-def stock_detail(pk: int):
-    """One stock item."""
-    return _detail("stockitem", pk)
+    return _list("part")
 
 
 @bp.get("/stock/")
 def stock_list():
-    """Stock items, filtered by part, location or supplier part, searched by part name, serial, batch."""
-    query = db.select(StockItem).join(StockItem.part)
-    query = _filtered(query, {"part": StockItem.part_id, "location": StockItem.location_id,
-                              "supplier_part": StockItem.supplier_part_id})
-    query = _searched(query, [Part.name, StockItem.serial, StockItem.batch])
-    return _list("stockitem", query, StockItem)
-
-
-@bp.get(f"/stock/location/<{PK_CONVERTER}:pk>/")
-def location_detail(pk: int):
-    """One stock location."""
-    return _detail("stocklocation", pk)
+    """Stock items, by part, location (with sub-locations unless ?cascade=false), supplier part..."""
+    return _list("stockitem")
 
 
 @bp.get("/stock/location/")
 def location_list():
-    """Stock locations, filtered by parent, searched by name and description."""
-    query = _filtered(db.select(StockLocation), {"parent": StockLocation.parent_id})
-    query = _searched(query, [StockLocation.name, StockLocation.description])
-    return _list("stocklocation", query, StockLocation)
-
-
-@bp.get(f"/company/part/<{PK_CONVERTER}:pk>/")
-def supplier_part_detail(pk: int):
-    """One supplier part."""
-    return _detail("supplierpart", pk)
+    """Stock locations: children or the sub-tree of ?parent=, the top level, searched by name and path."""
+    query, flags = list_query(locations.FILTERS, locations.FLAGS)
+    page, tree, counts = locations.page(query)
+    rows = details.serialize("stocklocation", page.rows, flags, tree=tree, counts=counts)
+    return jsonify(paginated(page.count, rows, query.limit, query.offset))
 
 
 @bp.get("/company/part/")
 def supplier_part_list():
     """Supplier parts, filtered by part or supplier, searched by SKU, MPN, part and supplier name."""
-    query = db.select(SupplierPart).join(SupplierPart.part).join(SupplierPart.supplier)
-    query = _filtered(query, {"part": SupplierPart.part_id, "supplier": SupplierPart.supplier_id})
-    query = _searched(query, [SupplierPart.sku, SupplierPart.mpn, Part.name, Company.name])
-    return _list("supplierpart", query, SupplierPart)
+    return _list("supplierpart")
+
+
+@bp.get("/company/")
+def company_list():
+    """Companies: suppliers and manufacturers (Shelfscan has no customers)."""
+    return _list("company")
+
+
+@bp.get("/stock/track/")
+def stock_tracking_list():
+    """A stock item's history (?item=), newest first with ?ordering=-date."""
+    return _list("stocktracking")
+
+
+class ObjectView(MethodView):
+    """One object: GET it with the expansions asked for."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def get(self, pk: int):
+        """The object."""
+        return detail(self.kind, pk)
+
+
+class EditableObjectView(ObjectView):
+    """One object the InvenTree app edits: GET it, PATCH the fields its edit screens send."""
+
+    def patch(self, pk: int):
+        """Change the fields named in the body; the object as it is now."""
+        return edits.update(self.kind, pk)
+
+
+# One rule per object URL, whatever the method: a second rule for PATCH would make Werkzeug answer
+# 405 instead of 404 to a GET whose id is out of range.
+for _endpoint, _kind, _path, _view in (
+        ("part_detail", "part", "/part/", EditableObjectView), ("stock_detail", "stockitem", "/stock/", EditableObjectView),
+        ("location_detail", "stocklocation", "/stock/location/", EditableObjectView),
+        ("supplier_part_detail", "supplierpart", "/company/part/", EditableObjectView),
+        ("company_detail", "company", "/company/", ObjectView)):
+    bp.add_url_rule(f"{_path}<{PK_CONVERTER}:pk>/", view_func=_view.as_view(_endpoint, _kind))

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from flask import request
+from flask import current_app, request
 
 from database.ids import MAX_ID, parse_id, parse_whole
+from services.api_objects import NULL, Filter, ListQuery
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_BARCODE_LENGTH = 4096
@@ -114,12 +115,22 @@ def page_bounds() -> tuple[int, int]:
     return limit, offset
 
 
+def page_link(query: dict[str, str]) -> str:
+    """A link to this endpoint with `query`: relative, or under the configured PUBLIC_URL.
+
+    Never built from the Host header: a client that forges it would otherwise get links to another
+    site, which it (or the next client it passes them to) follows with its token.
+    """
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return f"{public}{request.script_root}{request.path}?{urlencode(query)}"
+
+
 def paginated(count: int, results: list, limit: int, offset: int) -> dict[str, Any]:
     """A limit/offset page as InvenTree answers it: count, next, previous, results."""
     def link(start: int) -> str:
         args = request.args.to_dict()
         args.update(limit=str(limit), offset=str(start))
-        return f"{request.base_url}?{urlencode(args)}"
+        return page_link(args)
 
     return {
         "count": count,
@@ -127,3 +138,69 @@ def paginated(count: int, results: list, limit: int, offset: int) -> dict[str, A
         "previous": link(max(offset - limit, 0)) if offset > 0 else None,
         "results": results,
     }
+
+
+# --- list requests --------------------------------------------------------------------------------
+
+# How InvenTree reads a boolean parameter (InvenTree.helpers.str2bool and isNull).
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "f", "off"})
+NULL_WORDS = frozenset({"null", "none"})
+LIST_PARAMS = frozenset({"limit", "offset", "search", "ordering", "format"})
+MAX_FILTER_TEXT = 200
+
+
+def filter_value(name: str, kind: str, text: str):
+    """A filter's typed value: bool, id, NULL (for 'null'), int or text; 400 when it does not read."""
+    word = text.lower()
+    if kind == "bool":
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise invalid(name, "Must be a valid boolean.")
+    if kind in ("ref", "id"):
+        if kind == "ref" and word in NULL_WORDS:
+            return NULL
+        number = parse_id(text)
+        if number is None:
+            raise invalid(name, "A valid integer is required.")
+        return number
+    if kind == "int":
+        number = parse_whole(text, 0, MAX_ID)
+        if number is None:
+            raise invalid(name, "A valid integer is required.")
+        return number
+    if len(text) > MAX_FILTER_TEXT:
+        raise invalid(name, f"Ensure this field has no more than {MAX_FILTER_TEXT} characters.")
+    if "\x00" in text:
+        raise invalid(name, "Null characters are not allowed.")
+    return text
+
+
+def shown_flags(flags: frozenset[str], defaults: frozenset[str] = frozenset()) -> set[str]:
+    """The expansions (?part_detail=true...) a request asks for, starting from the defaults."""
+    shown = set(defaults)
+    for name in flags.intersection(request.args):
+        (shown.add if request.args[name].lower() in TRUE_WORDS else shown.discard)(name)
+    return shown
+
+
+def list_query(filters: Mapping[str, Filter], flags: frozenset[str] = frozenset(),
+               default_flags: frozenset[str] = frozenset()) -> tuple[ListQuery, set[str]]:
+    """Read a list request: known filters typed, expansion flags, paging; other parameters are
+    kept as `unknown` (the service answers an empty page for them)."""
+    values, unknown = {}, []
+    for name in request.args:
+        text = request.args.get(name, "")
+        if name in LIST_PARAMS or name in flags:
+            continue
+        if name in filters:
+            kind, word = filters[name].kind, text.lower()
+            if (kind == "text" and not word.strip()) or (kind == "bool" and (not word or word in NULL_WORDS)):
+                continue  # an empty (or, for yes/no, null) filter filters nothing, as in django-filter
+            values[name] = filter_value(name, filters[name].kind, text)
+        else:
+            unknown.append(name)
+    limit, offset = page_bounds()
+    ordering = tuple(query_text("ordering", MAX_FILTER_TEXT).split(","))
+    return ListQuery(values=values, unknown=tuple(unknown), search=query_text("search", MAX_FILTER_TEXT),
+                     ordering=ordering, limit=limit, offset=offset), shown_flags(flags, default_flags)

@@ -1,6 +1,7 @@
 """Objects as the API shows them: InvenTree's field names, built from our models."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -10,12 +11,8 @@ from barcodes import objects
 from database.prepared import Prepared
 from extensions import db
 from models import Barcode, Company, Part, StockItem, StockLocation, SupplierPart
+from services.api_objects import codes
 from services.barcode_objects import MODELS
-
-# InvenTree's stock status codes; "missing" has no code of its own there and reads as LOST.
-STOCK_STATUS_CODES = {
-    "ok": 10, "attention": 50, "damaged": 55, "destroyed": 60, "lost": 70, "missing": 70, "quarantined": 75,
-}
 
 
 def web_url(object_type: str, pk: int) -> str:
@@ -46,34 +43,52 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def part(row: Part | tuple, barcode_hash: str = "") -> dict[str, Any]:
-    """A part with InvenTree's field names (from the model or a row of its columns)."""
+    """A part with InvenTree's field names (from the model or a row of its columns). Shelfscan has no
+    categories, variants, assemblies or images: those fields say so (null, false, empty)."""
     return {
         "pk": row.id, "name": row.name, "full_name": Part.title_of(row.ipn, row.name), "IPN": row.ipn or "",
         "description": row.description, "units": row.units, "active": row.active,
         "default_location": row.default_location_id, "category": None, "purchaseable": True,
         "component": True, "assembly": False, "trackable": False, "virtual": False, "is_template": False,
+        "salable": False, "testable": False, "locked": False, "starred": False, "variant_of": None,
+        "revision": "", "keywords": "", "link": "", "notes": "", "image": "", "thumbnail": "",
         "gtin": row.gtin or "", "barcode_hash": barcode_hash, "web_url": web_url("part", row.id),
     }
 
 
+def _date(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+
+
 def stock_item(row: StockItem | tuple, barcode_hash: str = "") -> dict[str, Any]:
-    """A stock item with InvenTree's field names (status as InvenTree's numeric code), from the
-    model or a row of its columns."""
+    """A stock item with InvenTree's field names, from the model or a row of its columns. The status is
+    the number clients show it by: InvenTree's code, or for "missing" its custom key, which clients
+    also find in status_custom_key. (Were it LOST's 70, an edit form would send 70 back and turn a
+    missing item lost.) Orders, customers, builds, prices and packaging do not exist here: not set."""
+    in_stock = row.quantity is not None and row.quantity > 0 and row.status in codes.AVAILABLE_STATUSES
     return {
         "pk": row.id, "part": row.part_id, "location": row.location_id, "supplier_part": row.supplier_part_id,
         "quantity": _number(row.quantity), "serial": row.serial or "", "batch": row.batch,
-        "expiry_date": row.expiry_date.isoformat() if row.expiry_date else None,
-        "status": STOCK_STATUS_CODES.get(row.status, 10), "status_text": row.status,
-        "notes": row.notes, "updated": row.updated_at.isoformat() if row.updated_at else None,
+        "expiry_date": _date(row.expiry_date),
+        "expired": row.expiry_date is not None and row.expiry_date < dt.date.today(), "stale": False,
+        "status": codes.display_code(row.status), "status_custom_key": codes.custom_key(row.status),
+        "status_text": codes.STOCK_STATUS.get(row.status, codes.STOCK_STATUS["ok"]).label,
+        "in_stock": in_stock, "allocated": 0, "is_building": False, "packaging": "", "link": "",
+        "purchase_price": None, "purchase_price_currency": "", "purchase_order": None, "sales_order": None,
+        "customer": None, "belongs_to": None, "notes": row.notes,
+        "creation_date": _date(row.created_at), "updated": row.updated_at.isoformat() if row.updated_at else None,
         "barcode_hash": barcode_hash, "web_url": web_url("stockitem", row.id),
     }
 
 
-def stock_location(row: StockLocation, barcode_hash: str = "") -> dict[str, Any]:
-    """A stock location with InvenTree's field names."""
+def stock_location(row: StockLocation, barcode_hash: str = "", path: str | None = None) -> dict[str, Any]:
+    """A stock location with InvenTree's field names (`path`: its path when the caller has it)."""
     return {
         "pk": row.id, "name": row.name, "description": row.description, "parent": row.parent_id,
-        "pathstring": row.path, "barcode_hash": barcode_hash, "web_url": web_url("stocklocation", row.id),
+        "pathstring": row.path if path is None else path, "structural": False, "external": False, "icon": "", "location_type": None,
+        "barcode_hash": barcode_hash, "web_url": web_url("stocklocation", row.id),
     }
 
 
@@ -81,7 +96,9 @@ def company(row: Company) -> dict[str, Any]:
     """A company, as InvenTree's supplier_detail."""
     return {
         "pk": row.id, "name": row.name, "description": row.description, "website": row.website,
-        "is_supplier": row.is_supplier, "is_manufacturer": row.is_manufacturer,
+        "is_supplier": row.is_supplier, "is_manufacturer": row.is_manufacturer, "is_customer": False,
+        "active": True, "email": "", "phone": "", "link": "", "notes": "", "currency": "",
+        "image": "", "thumbnail": "",
     }
 
 
@@ -90,8 +107,9 @@ def supplier_part(row: SupplierPart, barcode_hash: str = "") -> dict[str, Any]:
     return {
         "pk": row.id, "part": row.part_id, "supplier": row.supplier_id, "supplier_detail": company(row.supplier),
         "SKU": row.sku, "MPN": row.mpn, "manufacturer_name": row.manufacturer_name,
-        "pack_quantity": str(row.pack_quantity.normalize()), "pack_quantity_native": _number(row.pack_quantity),
-        "link": row.link, "barcode_hash": barcode_hash, "web_url": web_url("supplierpart", row.id),
+        "pack_quantity": f"{row.pack_quantity.normalize():f}", "pack_quantity_native": _number(row.pack_quantity),
+        "link": row.link, "note": "", "packaging": "", "active": True, "manufacturer_part": None,
+        "on_order": 0, "barcode_hash": barcode_hash, "web_url": web_url("supplierpart", row.id),
     }
 
 

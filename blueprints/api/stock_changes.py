@@ -1,97 +1,122 @@
-"""Stock changes over the API: transfer stock items (as InvenTree takes it) and receive a package by its label."""
+"""Stock changes as InvenTree's API takes them: transfer, count, add and remove a list of items.
+
+Bodies are InvenTree's: {"items": [{"pk": 12, "quantity": "5"}], "notes": "...", "location": 3}; the
+InvenTree app sends pks and quantities as strings, which are read like numbers. Refusals are 400s in
+Django REST framework's shape, which the app shows beside the field: {"location": [...]},
+{"items": [{}, {"quantity": [...]}]} for the second line, or {"non_field_errors": [...]}.
+"""
 from __future__ import annotations
+
+from typing import Any
 
 from flask import g, jsonify
 
-from barcodes.links import barcode_hash
-from barcodes.normalize import normalize
-from blueprints.api import bp, serializers
-from blueprints.api.payload import MAX_PK, ApiError, barcode_field, invalid, json_body, pk_value
-from services.barcode_engine import scan_options
-from services.stock import StockError, move
-from services.stock import receive as receiving
+from blueprints.api import bp
+from blueprints.api.payload import ApiError, json_body, pk_value
+from database.ids import MAX_ID, parse_whole
+from services.stock import StockError, adjust_many, move
+from services.stock.common import InputError
+from services.stock.lines import MAX_LINES, Line
 
-# null (or no quantity) means the whole item, as InvenTree's transfer takes it.
-QUANTITY = {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 40}, {"type": "null"}]}
+MAX_NOTES = 5000
 
 
-def _error(message: str, status: int = 400) -> ApiError:
-    return ApiError(status, {"error": message})
+def items_error(count: int, index: int, errors: dict[str, list[str]]) -> ApiError:
+    """A 400 for one line of `items`, as DRF nests it: one dict per line, empty for the good ones."""
+    lines: list[dict] = [{} for _ in range(count)]
+    lines[index] = errors
+    return ApiError(400, {"items": lines})
 
 
-def _quantity(value, name: str):
-    """A quantity as given (number or numeric text); the service checks its range."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise invalid(name, "A valid number is required.")
-    return value
+def stock_error(error: StockError, count: int) -> ApiError:
+    """A service's refusal in DRF's shape."""
+    if isinstance(error, InputError):
+        if error.index is not None:
+            return items_error(count, error.index, {error.field: [str(error)]})
+        return ApiError(400, {error.field: [str(error)]})
+    return ApiError(400, {"non_field_errors": [str(error)]})
+
+
+def _line(raw: Any, index: int, count: int) -> Line:
+    """One entry of `items`, read: pk, quantity and the fields that must not change."""
+    if not isinstance(raw, dict):
+        raise items_error(count, index, {"non_field_errors": ["Invalid data. Expected a dictionary."]})
+    try:
+        pk = pk_value(raw.get("pk"), "pk") if raw.get("pk") is not None else None
+    except ApiError as error:
+        raise items_error(count, index, error.body) from None
+    if pk is None:
+        raise items_error(count, index, {"pk": ["This field is required."]})
+    quantity = raw.get("quantity")
+    if isinstance(quantity, bool) or not isinstance(quantity, (int, float, str, type(None))):
+        raise items_error(count, index, {"quantity": ["A valid number is required."]})
+    status = raw.get("status")
+    if status is not None:
+        number = status if isinstance(status, int) and not isinstance(status, bool) else parse_whole(status, 0, MAX_ID)
+        if number is None:
+            raise items_error(count, index, {"status": [f'"{str(status)[:40]}" is not a valid choice.']})
+        status = number
+    if raw.get("packaging") not in (None, ""):
+        raise items_error(count, index, {"packaging": ["Shelfscan does not record packaging."]})
+    batch = raw.get("batch")
+    if batch is not None and not isinstance(batch, str):
+        raise items_error(count, index, {"batch": ["Not a valid string."]})
+    return Line(pk=pk, quantity=quantity, status=status, batch=batch)
+
+
+def read_change(data: dict) -> tuple[list[Line], str]:
+    """The lines and notes of a stock-change body; a DRF-shaped 400 when they do not read."""
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list):
+        raise ApiError(400, {"items": ["This field is required." if raw_items is None
+                                       else 'Expected a list of items but got type "{}".'.format(type(raw_items).__name__)]})
+    if not raw_items:
+        raise ApiError(400, {"non_field_errors": ["A list of stock items must be provided."]})
+    if len(raw_items) > MAX_LINES:
+        raise ApiError(400, {"items": [f"At most {MAX_LINES} stock items per request."]})
+    notes = data.get("notes") or ""
+    if not isinstance(notes, str):
+        raise ApiError(400, {"notes": ["Not a valid string."]})
+    if len(notes) > MAX_NOTES or "\x00" in notes:
+        raise ApiError(400, {"notes": [f"At most {MAX_NOTES} characters, and no null characters."]})
+    return [_line(raw, index, len(raw_items)) for index, raw in enumerate(raw_items)], notes.strip()
+
+
+def _done(verb: str, items: list) -> dict:
+    """The success body: what was done, and each item's pk and quantity now."""
+    count = len(items)
+    return {"success": f"{verb} {count} stock item{'s' if count != 1 else ''}",
+            "items": [{"pk": item.id, "quantity": float(item.quantity)} for item in items]}
 
 
 @bp.post("/stock/transfer/")
 def stock_transfer():
     """Move stock items (whole, or a quantity split off each) to one location in one transaction."""
     data = json_body()
-    location = pk_value(data.get("location"), "location") if data.get("location") is not None else None
-    if location is None:
-        raise invalid("location", "This field is required.")
-    lines = data.get("items")
-    if not isinstance(lines, list) or not lines:
-        raise invalid("items", "A non-empty list of items is required.")
-    if len(lines) > 1000:
-        raise invalid("items", "At most 1000 items per transfer.")
-    for line in lines:
-        if isinstance(line, dict) and "quantity" in line:
-            _quantity(line["quantity"], "quantity")
+    if data.get("location") is None:
+        raise ApiError(400, {"location": ["This field is required."]})
+    location = pk_value(data["location"], "location")
+    lines, notes = read_change(data)
     try:
-        moved = move.transfer(location, lines, user_id=g.api_user.id)
+        moved = move.transfer(location, lines, notes=notes, user_id=g.api_user.id)
     except StockError as error:
-        raise _error(str(error)) from None
-    items = [{"pk": item.id, "quantity": float(item.quantity)} for item in moved]
-    return jsonify(success=f"Moved {len(items)} stock item{'s' if len(items) != 1 else ''}",
-                   location=location, items=items), 201
+        raise stock_error(error, len(lines)) from None
+    return jsonify(location=location, **_done("Moved", moved)), 201
 
 
-@bp.post("/barcode/receive/")
-def barcode_receive():
-    """Receive a supplier package: a new stock item from the label, the label linked to it."""
-    data = json_body()
-    raw = barcode_field(data)
-    location = pk_value(data["location"], "location") if data.get("location") is not None else None
-    quantity = _quantity(data.get("quantity"), "quantity")
-    try:
-        item = receiving.receive(raw, user_id=g.api_user.id, location_id=location, quantity=quantity, source="api")
-    except StockError as error:
-        raise _error(str(error)) from None
-    detail = serializers.reference("stockitem", item.id)
-    detail["instance"] = serializers.serialize("stockitem", item)
-    return jsonify(stockitem=detail, success=f"Received {item}", barcode_data=raw,
-                   barcode_hash=barcode_hash(normalize(raw, scan_options().gs_substitute))), 201
+def _adjust_view(kind: str, verb: str):
+    def view():
+        lines, notes = read_change(json_body())
+        try:
+            changed = adjust_many.adjust(kind, lines, notes=notes, user_id=g.api_user.id)
+        except StockError as error:
+            raise stock_error(error, len(lines)) from None
+        return jsonify(_done(verb, changed)), 201
+
+    view.__name__ = view.__qualname__ = f"stock_{kind}"
+    view.__doc__ = f"{verb} stock items (InvenTree's stock/{kind}/), one transaction, tracked and logged."
+    return view
 
 
-_ERRORS = {str(code): {"description": text, "content": {"application/json": {"schema": {"type": "object"}}}}
-           for code, text in ((400, "Refused, with a message"), (401, "Missing or bad credentials"),
-                              (403, "Role too low or CSRF failure"), (413, "Body over 1 MB"))}
-_CREATED = {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}}
-_PK = {"type": "integer", "minimum": 1, "maximum": MAX_PK}
-
-# Picked up by blueprints/api/schema.py for the OpenAPI document.
-OPENAPI_PATHS = {
-    "/api/stock/transfer/": {"post": {
-        "summary": "Move stock items to a location (whole, or a quantity of each)",
-        "security": [{"tokenAuth": []}, {"cookieAuth": []}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["location", "items"],
-            "properties": {"location": _PK, "notes": {"type": "string"}, "items": {
-                "type": "array", "minItems": 1, "items": {"type": "object", "required": ["pk"],
-                                                         "properties": {"pk": _PK, "quantity": QUANTITY}}}}}}}},
-        "responses": {"201": _CREATED, **_ERRORS}}},
-    "/api/barcode/receive/": {"post": {
-        "summary": "Receive a supplier package by its label: a new stock item with the label linked",
-        "security": [{"tokenAuth": []}, {"cookieAuth": []}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["barcode"],
-            "properties": {"barcode": {"type": "string", "minLength": 1, "maxLength": 4096},
-                           "location": _PK, "quantity": QUANTITY}}}}},
-        "responses": {"201": _CREATED, **_ERRORS}}},
-}
+for _kind, _verb in (("count", "Counted"), ("add", "Added to"), ("remove", "Removed from")):
+    bp.add_url_rule(f"/stock/{_kind}/", view_func=_adjust_view(_kind, _verb), methods=["POST"])

@@ -35,6 +35,14 @@ def templates_for(object_type: str | None = None) -> list[LabelTemplate]:
     return [t for t in rows if object_type is None or fits(t, object_type)]
 
 
+def template_choices(object_type: str | None = None, search: str = "") -> list[tuple[LabelTemplate, str]]:
+    """(template, object type) for every type each template fits (only `object_type` when given),
+    for templates whose name has every word of `search`: what API clients pick from."""
+    words = search.lower().split()
+    return [(template, kind) for template in templates_for() for kind in OBJECT_TYPES
+            if fits(template, kind) and object_type in (None, kind) and all(w in template.name.lower() for w in words)]
+
+
 def _template_options(object_type: str) -> Callable[[], list[tuple[int, str]]]:
     """The values LABEL_TEMPLATE_<TYPE> may take: 0 for the first that fits, or a template that fits."""
 

@@ -27,6 +27,16 @@ class ConflictError(StockError):
     """Someone else changed what this work was based on; nothing was written."""
 
 
+class InputError(StockError):
+    """Refused input that belongs to one field (of one line, when `index` is set), so an API client can
+    show the message beside that field."""
+
+    def __init__(self, message: str, *, field: str, index: int | None = None):
+        super().__init__(message)
+        self.field = field
+        self.index = index
+
+
 def parse_quantity(value, *, allow_zero: bool = True) -> Decimal:
     """A non-negative decimal quantity from text or a number, or StockError."""
     if isinstance(value, bool):
@@ -97,14 +107,21 @@ def log_scan(result: ScanResult, *, user_id: int | None, action: str, response, 
                           response=response, duration_ms=elapsed_ms(since), outcome=outcome)
 
 
+def log_change(object_type: str, object_id: int, title: str, *, user_id: int | None, action: str, response,
+               since: float, source: str = BUTTON_SOURCE) -> int | None:
+    """Write the scan-log row of work started without a scan (a button, a quantity form, an API call):
+    no barcode, the object it concerned, result done (the caller commits)."""
+    match = Match(object_type, object_id, title, "")
+    result = ScanResult(scan=Scan(raw=b"", text=""), status="match", matches=[match])
+    return log_scan(result, user_id=user_id, action=action, response=response, since=since, source=source)
+
+
 def log_action(target: StockLocation | StockItem, *, user_id: int | None, action: str, response,
                since: float) -> int | None:
-    """Write the scan-log row of work started by a button (commit, undo, a quantity form): no barcode,
-    the location or stock item it concerned, result done (the caller commits)."""
+    """Write the scan-log row of work started by a button on a location's or stock item's page."""
     object_type = "stockitem" if isinstance(target, StockItem) else "stocklocation"
-    match = Match(object_type, target.id, str(target), "")
-    result = ScanResult(scan=Scan(raw=b"", text=""), status="match", matches=[match])
-    return log_scan(result, user_id=user_id, action=action, response=response, since=since, source=BUTTON_SOURCE)
+    return log_change(object_type, target.id, str(target), user_id=user_id, action=action, response=response,
+                      since=since)
 
 
 def track(item: StockItem, action: str, *, user_id: int | None, scan_log_id: int | None = None,

@@ -9,17 +9,19 @@ from extensions import db
 from models import StockItem, StockLocation
 from services.stock.common import (
     GONE_STATUSES,
+    InputError,
     StockError,
     describe_match,
     fmt_quantity,
     lock_items,
+    log_change,
     log_scan,
-    parse_quantity,
     pick,
     resolve,
     started,
     track,
 )
+from services.stock.lines import Line, check_unchanged, locked_items, quantity_of
 
 
 @dataclass
@@ -62,10 +64,10 @@ def move_item(item: StockItem, location: StockLocation, *, user_id: int | None, 
     if item.status in GONE_STATUSES:
         raise StockError(f"{item} is marked {item.status}; it cannot be moved.")
     if quantity is not None and quantity > item.quantity:
-        raise StockError(f"Only {fmt_quantity(item.quantity)} of {item.part.name} exist in that item; "
-                         f"{fmt_quantity(quantity)} cannot be moved.")
+        raise InputError(f"Only {fmt_quantity(item.quantity)} of {item.part.name} exist in that item; "
+                         f"{fmt_quantity(quantity)} cannot be moved.", field="quantity")
     if quantity is not None and quantity <= 0:
-        raise StockError("The quantity to move must be more than zero.")
+        raise InputError("The quantity to move must be more than zero.", field="quantity")
     moving = item
     if quantity is not None and quantity < item.quantity:
         moving = _split(item, quantity, user_id=user_id, scan_log_id=scan_log_id)
@@ -118,40 +120,32 @@ def scan_into_location(item_id: int, raw: str, *, user_id: int | None) -> Moved:
     return Moved(item, from_path, location, f"Moved {item} from {from_path} to {location.path}.")
 
 
-def transfer(location_id, lines: list[dict], *, user_id: int | None) -> list[StockItem]:
-    """Move several items (whole or a quantity of each) to one location in one transaction."""
-    location = db.session.get(StockLocation, location_id) if isinstance(location_id, int) else None
-    if location is None:
-        raise StockError("Unknown location.")
-    if not lines:
-        raise StockError("No items given.")
-    wanted = [_transfer_line(line) for line in lines]
-    ids = [pk for pk, _ in wanted]
-    if len(set(ids)) != len(ids):
-        raise StockError("An item is listed twice.")
-    items = lock_items(ids)
-    moved = []
+def transfer(location_id: int, lines: list[Line], *, notes: str = "", user_id: int | None,
+             source: str = "api") -> list[StockItem]:
+    """Move several items (whole, or a quantity split off each) to one location in one transaction,
+    under one scan-log row; commits, or raises StockError (InputError for one field) with nothing written."""
+    since = started()
     try:
-        for pk, quantity in wanted:
-            if pk not in items:
-                raise StockError(f"Unknown stock item {pk}.")
-            moved.append(move_item(items[pk], location, user_id=user_id, quantity=quantity, notes="API transfer"))
+        location = db.session.get(StockLocation, location_id)
+        if location is None:
+            raise InputError(f'Invalid pk "{location_id}" - object does not exist.', field="location")
+        items = locked_items(lines)
+        wanted = []
+        for index, line in enumerate(lines):
+            check_unchanged(items[line.pk], line, index)
+            quantity = None if line.quantity is None else quantity_of(line, index, allow_zero=False)
+            wanted.append((items[line.pk], quantity, index))
+        log_id = log_change("stocklocation", location.id, location.path, user_id=user_id, action="move",
+                            source=source, since=since, response={"moved": [line.pk for line in lines]})
+        moved = []
+        for item, quantity, index in wanted:
+            try:
+                moved.append(move_item(item, location, user_id=user_id, scan_log_id=log_id, quantity=quantity,
+                                       notes=notes or "Transfer"))
+            except InputError as error:  # name the line it belongs to
+                raise InputError(str(error), field=error.field, index=index) from None
     except StockError:
         db.session.rollback()
         raise
     db.session.commit()
     return moved
-
-
-def _transfer_line(line) -> tuple[int, Decimal | None]:
-    """(pk, quantity or None) from one transfer line, or StockError."""
-    if not isinstance(line, dict) or not isinstance(line.get("pk"), int) or isinstance(line.get("pk"), bool):
-        raise StockError('Each item needs an integer "pk".')
-    if not 0 < line["pk"] < 2**63:
-        raise StockError(f'Unknown stock item {line["pk"]}.')
-    quantity = line.get("quantity")
-    if quantity is None:
-        return line["pk"], None
-    if isinstance(quantity, (dict, list)):
-        raise StockError("The quantity must be a number.")
-    return line["pk"], parse_quantity(quantity, allow_zero=False)

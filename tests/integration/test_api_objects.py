@@ -66,7 +66,9 @@ def test_lists_search_and_paginate(get, inventory):
     page = get("/api/part/?limit=1&offset=1").get_json()
     assert page["count"] == 2 and len(page["results"]) == 1 and page["previous"] and page["next"] is None
     assert get("/api/stock/?search=10k").get_json()["count"] == 1
-    assert get(f"/api/stock/?location={inventory['root']}").get_json()["count"] == 0
+    # InvenTree's ?location= includes sub-locations unless ?cascade=false
+    assert get(f"/api/stock/?location={inventory['root']}").get_json()["count"] == 1
+    assert get(f"/api/stock/?location={inventory['root']}&cascade=false").get_json()["count"] == 0
     assert get(f"/api/stock/location/?parent={inventory['root']}").get_json()["results"][0]["name"] == "Shelf 2"
     assert get("/api/company/part/?search=lcsc").get_json()["results"][0]["SKU"] == "C25804"
     assert get("/api/part/?search=100%25").get_json()["count"] == 0  # % is literal, not a wildcard

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 
 from extensions import db
-from models import ScanSession, StockItem, StockLocation
+from models import ScanLog, ScanSession, StockItem, StockLocation
 from services.stock import ConflictError, StockError, move, receive, sessions, undo
+from services.stock.common import InputError
+from services.stock.lines import Line
 from tests.integration.test_stock_data import DIGIKEY, code, make_store
 
 
@@ -76,7 +78,9 @@ def test_receiving_the_same_label_twice_makes_one_item(shop, users):
 
 def test_a_transfer_is_all_or_nothing(shop, users):
     good, also_good = shop.items[0], shop.items[1]
-    with pytest.raises(StockError, match="Only 101"):
-        move.transfer(shop.shelf_b.id, [{"pk": good.id}, {"pk": also_good.id, "quantity": 500}], user_id=None)
+    with pytest.raises(InputError, match="Only 101") as refused:
+        move.transfer(shop.shelf_b.id, [Line(good.id), Line(also_good.id, quantity=500)], user_id=None)
+    assert (refused.value.index, refused.value.field) == (1, "quantity")  # the second line's quantity
     db.session.expire_all()
     assert db.session.get(StockItem, good.id).location_id == shop.shelf_a.id
+    assert db.session.execute(db.select(ScanLog)).first() is None
