@@ -12,7 +12,7 @@ from flask_login import current_user
 from blueprints.shared.access import requires
 from blueprints.shared.rendering import redirect_to, render
 from extensions import htmx
-from services import scanlog, scanning, settings
+from services import scan_limit, scanlog, scanning, settings
 
 bp = Blueprint("scan", __name__, url_prefix="/scan")
 
@@ -73,6 +73,19 @@ def _may_receive() -> bool:
     return current_user.has_role("operator")
 
 
+def _over_rate_limit():
+    """A 429 answer (the dialog shows its message) while this user is over the lookup limit, else None."""
+    try:
+        scan_limit.check(current_user.id)
+    except scan_limit.ScanRateLimited as limited:
+        response = render("scan/result.html", block="result", status=429,
+                          outcome=scanning.ScanOutcome("error", message=str(limited)))
+        response.headers["Retry-After"] = str(limited.retry_after)
+        response.headers["X-Scan-Result"] = "limited"
+        return response
+    return None
+
+
 @bp.get("")
 def page():
     """The scan form as a page of its own (the navbar button without JavaScript)."""
@@ -83,6 +96,8 @@ def page():
 @requires("viewer")
 def submit():
     """Resolve a scanned barcode (form field `barcode`, `source`) and go to what it names."""
+    if (refused := _over_rate_limit()) is not None:
+        return refused
     outcome = scanning.scan_text(request.form.get("barcode", ""), source=request.form.get("source", "dialog"),
                                  user_id=current_user.id, may_receive=_may_receive())
     return _answer(outcome)
@@ -92,6 +107,8 @@ def submit():
 @requires("viewer")
 def submit_image():
     """Decode an uploaded image (field `image`) or camera frame and resolve what it shows."""
+    if (refused := _over_rate_limit()) is not None:
+        return refused
     upload = request.files.get("image")
     data = upload.read() if upload else b""
     if not data:
