@@ -52,6 +52,8 @@ class Config:
             PREFERRED_URL_SCHEME="https" if https else "http",
             # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
             PROXY_HOPS=int(os.environ.get("PROXY_HOPS", "0")),
+            # Where background label jobs keep their PDFs for an hour (services/labels/jobs.py).
+            LABEL_JOBS_FOLDER=os.environ.get("LABEL_JOBS_FOLDER") or str(instance_path / "label_jobs"),
         )
         return config
 

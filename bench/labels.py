@@ -36,15 +36,15 @@ def main(count: int = 1000) -> None:
             ids = list(db.session.execute(db.select(StockItem.id)).scalars())
             templates = printing.templates_for("stockitem")
             for template in templates:  # warm up: imports, font registration, compiled templates
-                printing.build_pdf(template, "stockitem", ids[:5])
+                printing.build_pdf(template, printing.PrintOrder("stockitem", tuple(ids[:5])))
             print(f"{count} stock-item labels, one PDF each template (ReportLab, vector barcodes); "
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores:")
             for template in templates:
                 started, cpu = time.perf_counter(), time.process_time()
-                pdf = printing.build_pdf(template, "stockitem", ids)
+                pdf = printing.build_pdf(template, printing.PrintOrder("stockitem", tuple(ids)))
                 pdf_s, pdf_cpu = time.perf_counter() - started, time.process_time() - cpu
                 started = time.perf_counter()
-                zpl = printing.build_zpl(template, "stockitem", ids)
+                zpl = printing.build_zpl(template, printing.PrintOrder("stockitem", tuple(ids)))
                 zpl_s = time.perf_counter() - started
                 print(f"  {template.name:40s} PDF {pdf_s:5.2f} s wall, {pdf_cpu:5.2f} s CPU "
                       f"({len(pdf) / 1024:5.0f} KiB)   "
