@@ -114,10 +114,7 @@ def print_pdf():
         pdf = build_pdf(template, order)
     except (PrintError, LabelTemplateError) as error:
         abort(400, description=str(error))
-    response = make_response(pdf)
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="labels-{order.object_type}.pdf"'
-    return response
+    return file_response(pdf, "application/pdf", f"labels-{order.object_type}.pdf")
 
 
 @bp.route("/print.zpl", methods=["GET", "POST"])
@@ -132,9 +129,14 @@ def print_zpl():
         zpl = build_zpl(template, order, int(dpi))
     except (PrintError, LabelTemplateError) as error:
         abort(400, description=str(error))
-    response = make_response(zpl)
-    response.mimetype = "text/plain"
-    response.headers["Content-Disposition"] = f'attachment; filename="labels-{order.object_type}.zpl"'
+    return file_response(zpl, "text/plain", f"labels-{order.object_type}.zpl", attachment=True)
+
+
+def file_response(body: str | bytes, mimetype: str, filename: str, attachment: bool = False):
+    """A made file as the answer: shown in the browser (PDF), or downloaded as `filename`."""
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'{"attachment" if attachment else "inline"}; filename="{filename}"'
     return response
 
 

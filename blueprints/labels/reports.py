@@ -1,10 +1,10 @@
 """Printable reports: a location's stock (with its sub-locations) and pick lists for stock items."""
 from __future__ import annotations
 
-from flask import abort, make_response, request, url_for
+from flask import abort, request, url_for
 
 from blueprints.labels import bp
-from blueprints.labels.printing import TICK_FIRST, back_to_list, selection_source
+from blueprints.labels.printing import TICK_FIRST, back_to_list, file_response, selection_source
 from blueprints.shared.access import requires
 from blueprints.shared.args import arg_id, arg_ids
 from blueprints.shared.rendering import redirect_to, render
@@ -69,7 +69,4 @@ def _pick_list():
 
 
 def _pdf(pdf: bytes, filename: str):
-    response = make_response(pdf)
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return file_response(pdf, "application/pdf", filename)

@@ -9,8 +9,10 @@ from blueprints.shared.access import ROLE_RANK, required_role
 
 # Routes that authenticate themselves (token or Basic auth) and are swept in the API's own tests.
 SKIP_BLUEPRINTS = {"api"}
-# The only writes a viewer may make: read-only lookups (scan to navigate; they add a scan-log row).
-VIEWER_WRITES = {"scan.submit", "scan.submit_image"}
+# The only writes a viewer may make: read-only lookups (scan to navigate; they add a scan-log row), and
+# printing, which posts because a long selection does not fit in a URL (a job keeps its PDF an hour, capped).
+VIEWER_WRITES = {"scan.submit", "scan.submit_image", "labels.preview", "labels.print_pdf", "labels.print_zpl",
+                 "labels.start_job", "labels.pick_list", "labels.pick_list_pdf"}
 
 
 def _url(rule) -> str:

@@ -14,12 +14,6 @@ from tests.conftest import PASSWORD, login
 
 
 @pytest.fixture
-def app_config(app_config, tmp_path):
-    """Jobs in a folder of this test's own, so no other test's jobs count against the caps."""
-    return {**app_config, "LABEL_JOBS_FOLDER": str(tmp_path / "label_jobs")}
-
-
-@pytest.fixture
 def part(app):
     made = Part(name="Widget", units="pcs")
     db.session.add(made)
