@@ -52,6 +52,7 @@ def test_print_from_a_list_with_select_all_ticks_across_pages_copies_and_start(b
     context, page, errors = _viewer(browser, live_server, make_user, size)
     page.goto(f"{base_url}/parts/")
     bar = page.locator(".print-selection")
+    expect(bar.get_by_role("button", name="Clear selection")).to_be_hidden()  # nothing to clear yet
     bar.get_by_role("button", name="Print labels").click()
     expect(bar.get_by_role("alert")).to_have_text("Tick the rows to print first.")
     expect(page).to_have_url(f"{base_url}/parts/")  # nothing was sent
@@ -103,6 +104,7 @@ def test_print_from_a_list_with_select_all_ticks_across_pages_copies_and_start(b
     bar.get_by_role("button", name="Clear selection").click()
     expect(page.locator("input[name=id]:checked")).to_have_count(0)
     expect(bar.locator("[data-selection-count]")).to_be_hidden()
+    expect(bar.get_by_role("button", name="Clear selection")).to_be_hidden()
     assert errors == []
     context.close()
 
