@@ -74,7 +74,7 @@ def _order() -> tuple[LabelTemplate, PrintOrder]:
     return template, PrintOrder(object_type, tuple(ids), copies, start)
 
 
-def order_query(template: LabelTemplate, order: PrintOrder) -> dict:
+def _order_query(template: LabelTemplate, order: PrintOrder) -> dict:
     """The query string of an order (for GET links), leaving out defaults."""
     query = {"type": order.object_type, "id": list(order.ids), "template": template.id}
     if order.copies > 1:
@@ -90,7 +90,7 @@ def preview():
     """Print preview: the first labels as they will print, with template, copies and start position."""
     template, order = _order()
     if request.method == "POST" and not htmx and order.count < PROGRESS_FROM:
-        return redirect_to(url_for("labels.preview", **order_query(template, order)))  # a link to keep
+        return redirect_to(url_for("labels.preview", **_order_query(template, order)))  # a link to keep
     error, images, sheet_map = "", [], None
     try:
         order.check(template)
