@@ -28,7 +28,7 @@ setup-dev: system-deps-test $(VENV)/.stamp-dev
 
 run: setup
 	$(FLASK) bootstrap
-	HTTPS=$(HTTPS) $(VENV)/bin/gunicorn --config gunicorn.conf.py "app:create_app()"
+	HTTPS=$(HTTPS) $(PY) -m server
 
 test: setup-dev
 	$(PY) -m pytest -ra --strict-markers $(or $(PYTEST_ARGS),tests)

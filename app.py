@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.Config.from_environment(instance))
     if test_config:
         app.config.update(test_config)
+    config.check_decode_limits(app.config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     _configure_logging(app)
 

@@ -3,7 +3,48 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """A deploy-time number with its type and bounds, read from the environment variable of its name."""
+
+    default: int | float
+    low: int | float
+    high: int | float
+
+    def read(self, key: str, raw: object) -> int | float:
+        """`raw` (an environment string or a test config's number) as this number, or ValueError."""
+        kind = type(self.default)
+        try:
+            if isinstance(raw, bool) or (kind is int and isinstance(raw, float) and not raw.is_integer()):
+                raise TypeError(raw)
+            value = kind(raw.strip() if isinstance(raw, str) else raw)
+        except (TypeError, ValueError):
+            raise ValueError(f"{key} must be a {'whole ' if kind is int else ''}number, not {raw!r}") from None
+        if not self.low <= value <= self.high:  # NaN fails this too
+            raise ValueError(f"{key} must be between {self.low} and {self.high}, not {raw!r}")
+        return value
+
+
+# Decoding images (docs/barcodes.md#images): each image is decoded in a decoder process of a small
+# pool per server process (barcodes/decode_pool.py), within these budgets.
+DECODE_LIMITS = {
+    "DECODE_PROCESSES": Bounded(2, 1, 16),  # decoder processes per server process
+    "DECODE_QUEUE": Bounded(4, 0, 64),  # images that may wait for a decoder; more are answered "busy"
+    "DECODE_MEMORY_MB": Bounded(400, 200, 4096),  # address-space limit of each decoder process
+    "DECODE_CAMERA_SECONDS": Bounded(1.0, 0.2, 10.0),  # a camera frame is answered within this
+    "DECODE_PHOTO_SECONDS": Bounded(1.5, 0.5, 30.0),  # a photo is answered within this; passes stop in time
+    "DECODE_PASS_MEGAPIXELS": Bounded(12.0, 1.0, 40.0),  # the largest image one pass decodes
+}
+
+
+def check_decode_limits(config: dict) -> None:
+    """Put every decode limit into `config` typed and within its bounds (ValueError otherwise)."""
+    for key, limit in DECODE_LIMITS.items():
+        config[key] = limit.read(key, config.get(key, limit.default))
 
 
 def _instance_secret(instance_path: Path) -> str:
@@ -55,5 +96,6 @@ class Config:
             # Where background label jobs keep their PDFs for an hour (services/labels/jobs.py).
             LABEL_JOBS_FOLDER=os.environ.get("LABEL_JOBS_FOLDER") or str(instance_path / "label_jobs"),
         )
+        config.update({key: os.environ[key] for key in DECODE_LIMITS if key in os.environ})
         return config
 

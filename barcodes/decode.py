@@ -1,21 +1,29 @@
-"""Barcodes out of images: zxing-cpp first, pyzbar as a second pass, extra passes on misses.
+"""Barcodes out of images, within a budget: zxing-cpp first, pyzbar second, extra passes on misses.
 
-Bounded: at most MAX_BYTES of input and MAX_PIXELS pixels (checked from the header, before any
-pixel is decompressed), and only the image formats listed in FORMATS.
+Bounded three ways by DecodeOptions (barcodes/options.py): the input (bytes, and pixels read from
+the header before any pixel is decompressed; only the formats in FORMATS), the pixels of every pass
+(a larger input, rotation or upscale is scaled down to `pass_pixels`) and the time (a pass starts
+only when the budget covers its likely cost; see barcodes/decode_passes.py). A camera frame gets one
+fast pass, a photo every pass the budget allows. One zxing-cpp or pyzbar call cannot be interrupted,
+so the app runs decode() in worker processes it can kill and whose memory is capped
+(barcodes/decode_pool.py).
 """
 from __future__ import annotations
 
-import io
 import logging
-import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from barcodes.decode_passes import Budget, DecodeTimeout, Pass, photo_plan, run_passes
+from barcodes.images import TOO_LARGE_FOR_MEMORY, ImageError, open_image
+from barcodes.options import DecodeOptions
+
+__all__ = ["Decoded", "DecodeOptions", "DecodeTimeout", "ImageError", "decode", "open_image"]
 logger = logging.getLogger(__name__)
-MAX_BYTES = 15 * 1024 * 1024
-MAX_PIXELS = 40_000_000
-FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF")
+MAX_BYTES = DecodeOptions.max_bytes
+MAX_PIXELS = DecodeOptions.max_pixels
+FRAME_PIXELS = 1920 * 1080  # a camera frame larger than this is scaled down before its pass
 
 ZXING_NAMES = {
     "QRCode": "qr", "MicroQRCode": "qr", "RMQRCode": "qr", "DataMatrix": "datamatrix", "Code128": "code128",
@@ -32,10 +40,6 @@ PYZBAR_NAMES = {
 PYZBAR_AIM = {"qr": "]Q1", "code128": "]C0", "code39": "]A0", "ean13": "]E0", "ean8": "]E4", "upca": "]E0"}
 
 
-class ImageError(ValueError):
-    """Data that is not an image we read, or one too large to decode."""
-
-
 @dataclass(frozen=True)
 class Decoded:
     """One barcode found in an image."""
@@ -47,54 +51,23 @@ class Decoded:
     decoder: str = "zxing"  # zxing | pyzbar
 
 
-def open_image(data: bytes) -> Image.Image:
-    """Open and check an image (type, byte and pixel limits) and return it as 8-bit grayscale."""
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ImageError("Expected image bytes.")
-    if len(data) == 0:
-        raise ImageError("The file is empty.")
-    if len(data) > MAX_BYTES:
-        raise ImageError(f"The image is too large ({len(data) // 1024} KB; at most {MAX_BYTES // (1024 * 1024)} MB).")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(bytes(data)))
-            if image.format not in FORMATS:
-                raise ImageError(f"{image.format or 'This'} images are not supported; use PNG, JPEG, GIF, BMP, WebP or TIFF.")
-            width, height = image.size
-            if width * height > MAX_PIXELS or width > 20000 or height > 20000:
-                raise ImageError(f"The image is too large ({width}x{height} pixels; at most {MAX_PIXELS // 1_000_000} megapixels).")
-            if image.format == "JPEG":
-                image.draft("L", image.size)  # libjpeg decodes straight to grayscale: about twice as fast
-            image.load()
-            if image.format == "JPEG" and image.getexif().get(0x0112, 1) != 1:
-                image = ImageOps.exif_transpose(image)  # phone photos stored sideways
-            return image if image.mode == "L" else image.convert("L")
-    except ImageError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"The image is too large (at most {MAX_PIXELS // 1_000_000} megapixels).") from None
-    except UnidentifiedImageError:
-        raise ImageError("This file is not an image we can read.") from None
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError):  # truncated or corrupt files
-        raise ImageError("This image is damaged or truncated.") from None
-
-
-def decode(data: bytes) -> list[Decoded]:
-    """Every barcode found in the image bytes; raises ImageError for non-images and oversized input."""
-    image = open_image(data)
+def decode(data: bytes, options: DecodeOptions = DecodeOptions(), *, deadline: float | None = None) -> list[Decoded]:
+    """Every barcode found in the image bytes, within the options' budget (and by `deadline` on the
+    monotonic clock, when given). Raises ImageError for non-images and oversized input, and
+    DecodeTimeout when the budget ran out before every pass was tried."""
+    budget = Budget(options.seconds, deadline)
+    frame = options.passes == "frame"
+    pass_pixels = min(options.pass_pixels, FRAME_PIXELS) if frame else options.pass_pixels
+    image = open_image(data, options, fit_pixels=pass_pixels)
     # Fast first: upright, dark-on-light, full size, the symbologies labels use (PDF417, Aztec and
     # Micro QR cost a third more and are left to the full pass); most camera frames end here.
-    found = _zxing(image, formats=_formats(), try_rotate=False, try_invert=False, try_downscale=False)
-    if not found:
-        found = _zxing(image)
-    if not found:
-        found = _pyzbar(image)
-    if not found:
-        from barcodes.decode_passes import extra_passes
-
-        found = extra_passes(image, _zxing, _pyzbar)
-    return _unique(found)
+    fast = Pass("fast", 0.2, lambda i: _zxing(i, formats=_formats(), try_rotate=False, try_invert=False,
+                                              try_downscale=False))
+    plan = [fast] if frame else photo_plan(image, fast, _zxing, _pyzbar)
+    try:
+        return _unique(run_passes(image, plan, budget, pass_pixels))
+    except MemoryError:
+        raise ImageError(f"{TOO_LARGE_FOR_MEMORY}.") from None
 
 
 def _formats():
@@ -120,6 +93,8 @@ def _zxing(image: Image.Image, **options) -> list[Decoded]:
 
     try:
         results = zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain, **options)
+    except MemoryError:
+        raise
     except Exception:  # a decoder failure is a miss, not a crash
         logger.exception("zxing-cpp failed on an image")
         return []
@@ -143,6 +118,8 @@ def _pyzbar(image: Image.Image) -> list[Decoded]:
         return []
     try:
         results = pyzbar.decode(image)
+    except MemoryError:
+        raise
     except Exception:
         logger.exception("pyzbar failed on an image")
         return []

@@ -1,14 +1,16 @@
 """API scan throughput against a bare Flask JSON endpoint under the same gunicorn settings.
 
-Starts the app under gunicorn (2 sync workers, gunicorn.conf.py) on a fresh SQLite database with a
-small inventory, a linked barcode and an API token; starts a bare Flask app answering a JSON POST
-under the very same gunicorn command; then loads each from a second process (wrk when installed,
-else a small asyncio client) with 16 connections for 15 s per scenario: internal-code scans,
-linked-code scans and no-match scans against the app, and the bare endpoint. Every app scan is a
-real scan: token lookup, resolve, scan-log row, commit. Prints requests/s, p50/p99 and the ratio to
-the bare endpoint (goal: >= 40% of its throughput, p99 < 15 ms), and the servers' CPU time per
-request. A third server, the floor (FLOOR_APP), does an internal-code scan's database work with raw
-sqlite3 and nothing else: what this machine allows any release, shown beside the app for reference.
+Starts the app under gunicorn (2 sync workers, the settings `make run` used before issue 15, kept in
+bench/servers.py; bench/server_load.py compares them with today's server) on a fresh SQLite database
+with a small inventory, a linked barcode and an API token; starts a bare Flask app answering a JSON
+POST under the very same gunicorn command; then loads each from a second process (wrk when
+installed, else a small asyncio client) with 16 connections for 15 s per scenario: internal-code
+scans, linked-code scans and no-match scans against the app, and the bare endpoint. Every app scan
+is a real scan: token lookup, resolve, scan-log row, commit. Prints requests/s, p50/p99 and the
+ratio to the bare endpoint (goal: >= 40% of its throughput, p99 < 15 ms), and the servers' CPU time
+per request. A third server, the floor (FLOOR_APP), does an internal-code scan's database work with
+raw sqlite3 and nothing else: what this machine allows any release, shown beside the app for
+reference.
 
 A shared machine's speed drifts by a third within minutes, which would skew a ratio between
 scenarios measured one after the other; so each scenario's time is split into rounds taken in
@@ -30,7 +32,6 @@ import os
 import re
 import shutil
 import statistics
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.serving import app_env, fetch, flask, free_port  # noqa: E402
+from bench.servers import GUNICORN_CONF, cpu_seconds, stop  # noqa: E402
 
 WORKERS = 2
 GOAL_RATIO, GOAL_P99_MS = 0.40, 15.0
@@ -150,14 +152,17 @@ def prepare_database(url: str) -> dict:
 
 def start_gunicorn(target: str, url: str, log: Path, extra_path: Path | None = None,
                    **extra_env: str) -> tuple[subprocess.Popen, int]:
-    """gunicorn with the project's config and 2 workers, for the app or the bare endpoint."""
+    """gunicorn as `make run` ran it before issue 15 (bench/servers.py), 2 sync workers, for the app
+    or the bare endpoint."""
     port = free_port()
     env = app_env(url, WEB_CONCURRENCY=str(WORKERS), **extra_env)
     if extra_path:
         env["PYTHONPATH"] = str(extra_path)
+    config = (extra_path or log.parent) / "bench_gunicorn.py"
+    config.write_text(GUNICORN_CONF)
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", target],
+        [str(Path(sys.executable).with_name("gunicorn")), "--config", str(config), "--bind", f"127.0.0.1:{port}",
+         target],
         cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -174,17 +179,6 @@ def start_gunicorn(target: str, url: str, log: Path, extra_path: Path | None = N
     raise RuntimeError(f"gunicorn did not start; see {log}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop a gunicorn we started (its own process group)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def check_answer(port: int, body: bytes, headers: dict, expected: int) -> None:
     """One request first, so the bench measures the answer it claims to (match, no match)."""
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/barcode/", data=body, method="POST",
@@ -195,19 +189,6 @@ def check_answer(port: int, body: bytes, headers: dict, expected: int) -> None:
         status = error.code
     if status != expected:
         raise RuntimeError(f"expected {expected}, got {status} for {body!r}")
-
-
-def server_cpu_seconds(process: subprocess.Popen) -> float:
-    """User + system CPU seconds of a gunicorn master and its workers so far (Linux /proc)."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # a process that ended while we looked
-        if int(fields[1]) == process.pid or stat.parent.name == str(process.pid):  # fields[1]: parent pid
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def run_wrk(port: int, body: bytes, headers: dict, connections: int, seconds: int, workdir: Path) -> dict:
@@ -255,12 +236,12 @@ def load(server: subprocess.Popen, port: int, body: bytes, headers: dict, connec
          workdir: Path) -> dict:
     """Load one endpoint with wrk (or the asyncio client when wrk is not installed); adds the
     server's CPU seconds spent meanwhile."""
-    cpu_before = server_cpu_seconds(server)
+    cpu_before = cpu_seconds(server)
     if shutil.which("wrk"):
         result = run_wrk(port, body, headers, connections, seconds, workdir)
     else:
         result = asyncio.run(_asyncio_load(port, body, headers, connections, seconds))
-    result["cpu"] = server_cpu_seconds(server) - cpu_before
+    result["cpu"] = cpu_seconds(server) - cpu_before
     return result
 
 

@@ -1,4 +1,4 @@
-"""Memory: one gunicorn worker's resident memory after 1000 scans and after many more (default
+"""Memory: one worker process's resident memory after 1000 scans and after many more (default
 100000), web scans (htmx, signed in) and API scans alternating. Goal: within 10% (no leak).
 
     .venv/bin/python bench/memory.py                  # SQLite, 100000 scans
@@ -86,7 +86,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="shelfscan-memory-") as tmp:
         url = reset_database("sqlite" if args.db == "sqlite" else args.pg_url, Path(tmp))
         codes = scan_codes(url)
-        server = Server(url, workers=1, log_path=Path(tmp) / "gunicorn.log")
+        server = Server(url, workers=1, log_path=Path(tmp) / "server.log")
         server.start()
         try:
             asyncio.run(run(server, codes, args.scans, checkpoints))

@@ -1,4 +1,4 @@
-"""Scan throughput under load: gunicorn on a fresh database, many clients scanning at once.
+"""Scan throughput under load: the web server (as `make run` starts it) on a fresh database, many clients scanning at once.
 
 Two paths: the web scan (`POST /scan` as htmx sends it, with a signed-in session and its CSRF token)
 and the API scan (`POST /api/barcode/` with a token). The scan log is on (the default). Prints
@@ -186,18 +186,18 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per run")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean seconds each client waits between scans (0: flat out, a saturation test)")
-    parser.add_argument("--workers", type=int, default=2 * multiprocessing.cpu_count(), help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count(), help="worker processes")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
     targets = {"sqlite": ["sqlite"], "postgresql": [args.pg_url], "both": ["sqlite", args.pg_url]}[args.db]
-    print(f"# {args.workers} gunicorn workers on {multiprocessing.cpu_count()} cores; clients share the machine",
+    print(f"# {args.workers} worker processes on {multiprocessing.cpu_count()} cores; clients share the machine",
           flush=True)
     with tempfile.TemporaryDirectory(prefix="shelfscan-load-") as tmp:
         workdir = Path(tmp)
         for target in targets:
             url = reset_database(target, workdir)
             codes = scan_codes(url)
-            server = Server(url, args.workers, workdir / "gunicorn.log")
+            server = Server(url, args.workers, workdir / "server.log")
             server.start()
             try:
                 label = "sqlite" if url.startswith("sqlite") else "postgresql"

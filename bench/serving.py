@@ -1,5 +1,6 @@
-"""Shared by the bench scripts and the fault tests: a real gunicorn serving the app on a database of
-its own, and a small asyncio HTTP client that can keep many requests in flight from one thread.
+"""Shared by the bench scripts and the fault tests: the real web server (`python -m server`, as `make
+run` starts it) serving the app on a database of its own, and a small asyncio HTTP client that can
+keep many requests in flight from one thread.
 
 Everything binds to 127.0.0.1 on a free port; the server runs in its own process group so it can be
 stopped (or SIGKILLed as a pulled plug would) without touching any other process.
@@ -11,6 +12,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -21,6 +23,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+UNVERIFIED = ssl.create_default_context()  # for /healthz only: the servers here use self-signed certificates
+UNVERIFIED.check_hostname = False
+UNVERIFIED.verify_mode = ssl.CERT_NONE
 
 
 def free_port() -> int:
@@ -31,7 +36,7 @@ def free_port() -> int:
 
 
 def app_env(database_url: str, **extra: str) -> dict[str, str]:
-    """The environment for a flask/gunicorn child serving `database_url`."""
+    """The environment for a flask or server child serving `database_url`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHELFSCAN_")}
     env.update(DATABASE_URL=database_url, SECRET_KEY="bench-secret-key", HTTPS="", PYTHONUNBUFFERED="1",
                # One user scans thousands of times a minute here: keep the check, lift the limit.
@@ -51,7 +56,7 @@ def flask(database_url: str, *args: str, **env: str) -> str:
 
 @dataclass
 class Server:
-    """gunicorn serving the app on one database with `workers` sync workers."""
+    """The web server (server/) serving the app on one database with `workers` worker processes."""
 
     database_url: str
     workers: int
@@ -62,43 +67,44 @@ class Server:
 
     @property
     def base(self) -> str:
-        """http://127.0.0.1:<port>"""
-        return f"http://127.0.0.1:{self.port}"
+        """http://127.0.0.1:<port>, or https:// when started with HTTPS=1"""
+        scheme = "https" if self.env.get("HTTPS") == "1" else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> None:
-        """Start gunicorn and wait until /healthz answers 200."""
+        """Start the server as `make run` does and wait until /healthz answers 200 from every worker."""
         log = open(self.log_path, "ab")
-        env = app_env(self.database_url, WEB_CONCURRENCY=str(self.workers), **self.env)
-        self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
-             "--access-logfile", "-", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+        log_start = log.tell()
+        env = app_env(self.database_url, WEB_CONCURRENCY=str(self.workers), HOST="127.0.0.1",
+                      PORT=str(self.port), **self.env)
+        self.process = subprocess.Popen([str(VENV_BIN / "python"), "-m", "server"], cwd=ROOT, env=env, stdout=log,
+                                        stderr=log, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
+                raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
             try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as answer:
-                    if answer.status == 200 and len(self.worker_pids()) >= self.workers:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2, context=UNVERIFIED) as answer:
+                    if answer.status == 200 and self._started_workers(log_start) >= self.workers:
                         return
             except OSError:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"gunicorn did not become healthy in {timeout}s; see {self.log_path}")
+        raise RuntimeError(f"the server did not become healthy in {timeout}s; see {self.log_path}")
+
+    def _started_workers(self, log_start: int) -> int:
+        """Workers that serve by now: granian logs "Started worker-N" once a worker has loaded the app."""
+        with open(self.log_path, "rb") as log:
+            log.seek(log_start)
+            return log.read().count(b"Started worker-")
 
     def worker_pids(self) -> list[int]:
-        """Process ids of the gunicorn workers (children of the master)."""
-        if self.process is None:
-            return []
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in children.read_text().split()]
-        except OSError:
-            return []
+        """Process ids of the workers (children of the main process)."""
+        return [] if self.process is None else child_pids(self.process.pid)
 
     def stop(self) -> None:
-        """Stop gunicorn gracefully (SIGTERM to the master), killing it if it hangs."""
+        """Stop the server gracefully (SIGTERM to the main process), killing it if it hangs."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -108,7 +114,7 @@ class Server:
             self.kill()
 
     def kill(self) -> None:
-        """SIGKILL the master and every worker at once, as a pulled plug would."""
+        """SIGKILL the main process and every worker at once, as a pulled plug would."""
         if self.process is None:
             return
         try:
@@ -116,6 +122,26 @@ class Server:
         except ProcessLookupError:
             pass
         self.process.wait(timeout=30)
+
+
+def child_pids(pid: int) -> list[int]:
+    """Process ids of a process's children, started by any of its threads ([] once it is gone)."""
+    children = []
+    # Each thread lists the children it started itself: a request thread's decoders are not the main one's.
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return sorted(set(children))
+
+
+def is_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def rss_kib(pid: int) -> int:
@@ -138,7 +164,7 @@ class Answer:
 
 async def fetch(port: int, method: str, path: str, headers: dict[str, str] | None = None,
                 body: bytes = b"", timeout: float = 30) -> Answer:
-    """One HTTP/1.1 request on a fresh connection (gunicorn's sync workers close after each answer)."""
+    """One HTTP/1.1 request on a fresh connection, closed after the answer."""
     started = time.perf_counter()
     reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
     try:
@@ -159,6 +185,18 @@ async def fetch(port: int, method: str, path: str, headers: dict[str, str] | Non
         # Keep every Set-Cookie; the others are single-valued here.
         parsed[key] = f"{parsed[key]}\n{value.strip()}" if key in parsed else value.strip()
     return Answer(int(status_line.split()[1]), parsed, payload, time.perf_counter() - started)
+
+
+def multipart(fields: dict[str, str], file_field: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body with text fields and one file, and its Content-Type."""
+    import secrets
+
+    boundary = "shelfscan" + secrets.token_hex(8)
+    head = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                   for name, value in fields.items())
+    head += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\n"
+             "Content-Type: application/octet-stream\r\n\r\n")
+    return head.encode() + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def cookies_from(answer: Answer, jar: dict[str, str]) -> dict[str, str]:

@@ -21,6 +21,7 @@ BLUEPRINT_MODULES = (
     "blueprints.barcode_links",
     "blueprints.labels",
     "blueprints.api",
+    "blueprints.app_shell",
 )
 
 

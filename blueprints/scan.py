@@ -58,6 +58,8 @@ def _answer(outcome: scanning.ScanOutcome):
         response = redirect_to(outcome.url)
     else:
         response = render("scan/result.html", block="result", status=outcome.status_code, outcome=outcome)
+    if outcome.answer == "busy":
+        response.headers["Retry-After"] = "1"
     response.headers["X-Scan-Result"] = outcome.answer
     return response
 

@@ -70,8 +70,11 @@ def parse_command(data: str) -> None:
 @barcode_cli.command("decode")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def decode_command(files: tuple[Path, ...]) -> None:
-    """Find the barcodes in image FILES; prints JSON, one entry per file."""
-    from barcodes.decode import ImageError, decode
+    """Find the barcodes in image FILES (as photos, within the photo budget); prints JSON, one entry per file."""
+    from barcodes.decode import DecodeTimeout, ImageError
+    from barcodes.decode_pool import DecodeBusy
+    from services.barcode_engine import decode_image
+    from services.scanning import BUSY_MESSAGE, TIMEOUT_MESSAGE
 
     report, failed = [], 0
     for path in files:
@@ -79,10 +82,12 @@ def decode_command(files: tuple[Path, ...]) -> None:
         try:
             data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
             entry["barcodes"] = [{"text": d.text, "symbology": d.symbology, "aim_id": d.aim_id}
-                                 for d in decode(data)]
-        except (ImageError, OSError) as exc:
+                                 for d in decode_image(data, source="photo")]
+        except (ImageError, DecodeTimeout, DecodeBusy, OSError) as exc:
             failed += 1
-            entry["error"] = str(exc) if isinstance(exc, ImageError) else f"cannot read the file: {exc.strerror}"
+            messages = {DecodeTimeout: TIMEOUT_MESSAGE, DecodeBusy: BUSY_MESSAGE}
+            entry["error"] = (f"cannot read the file: {exc.strerror}" if isinstance(exc, OSError)
+                              else messages.get(type(exc), str(exc)))
         report.append(entry)
     _echo_json(report)
     if failed:

@@ -2,11 +2,12 @@
 
 By default the connection whose commit pushes the WAL past 1000 pages copies it back into the
 database file and fsyncs both, inside that request: on a busy server that is a stall every hundred
-or so scans, and the slowest scans are those. A gunicorn worker calls `enable()` after it forks;
-from then on each SQLite connection it opens leaves checkpoints to one thread per database file,
-which runs a PASSIVE checkpoint (it never waits for, or blocks, a reader or a writer) every
-INTERVAL_S. Requests keep a backstop: should the thread stall, the WAL is still checkpointed once it
-reaches BACKSTOP_PAGES. Durability is unchanged: a commit is in the WAL either way.
+or so scans, and the slowest scans are those. Each worker process of the web server calls `enable()`
+before it loads the app (server/worker.py); from then on each SQLite connection it opens leaves
+checkpoints to one thread per database file, which runs a PASSIVE checkpoint (it never waits for,
+or blocks, a reader or a writer) every INTERVAL_S. Requests keep a backstop: should the thread
+stall, the WAL is still checkpointed once it reaches BACKSTOP_PAGES. Durability is unchanged: a
+commit is in the WAL either way.
 """
 from __future__ import annotations
 

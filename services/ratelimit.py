@@ -1,6 +1,6 @@
 """Sign-in rate limit: failed logins counted per username and per client address, in the database.
 
-The count lives in the database (not in process memory) so every gunicorn worker and every app server
+The count lives in the database (not in process memory) so every worker process and every app server
 behind the proxy sees the same number.
 """
 from __future__ import annotations

@@ -19,6 +19,8 @@ SOURCES = ("wedge", "dialog", "camera", "photo")
 # Supplier label formats that can be received into stock (the stock area offers "Receive").
 SUPPLIER_FORMATS = {"ecia", "lcsc", "tme", "gs1"}
 RECEIVE_ENDPOINT = "stock_actions.receive"
+TIMEOUT_MESSAGE = "No barcode found in time. Try a sharper photo, closer to the barcode."
+BUSY_MESSAGE = "The server is busy reading other images; try again in a moment."
 # Longest raw input kept in the scan log; the engine refuses far shorter input as too long anyway.
 MAX_LOGGED_RAW = 8192
 # Control characters a scan may carry, shown as their Unicode control pictures.
@@ -39,18 +41,20 @@ class Choice:
 class ScanOutcome:
     """What to answer a scan with."""
 
-    answer: str  # redirect | choose | no_match | error | nothing
+    answer: str  # redirect | choose | no_match | error | nothing | busy
     data: str = ""  # the scanned text (canonical when the engine got that far)
     url: str = ""  # where to go for a redirect
     choices: list[Choice] = field(default_factory=list)
     message: str = ""
     result: ScanResult | None = None
     duration_ms: float = 0.0
+    refused: bool = False  # a photo that gave no barcode: 422, though it is no error of the engine's
 
     @property
     def status_code(self) -> int:
-        """The HTTP status of the answer: 422 for input the engine refused, 200 otherwise."""
-        return 422 if self.answer == "error" else 200
+        """The HTTP status of the answer: 422 for input the engine refused and photos without a
+        barcode, 503 while every image decoder is busy, 200 otherwise."""
+        return 422 if self.refused else {"error": 422, "busy": 503}.get(self.answer, 200)
 
     @property
     def data_parts(self) -> list[tuple[bool, str, str]]:
@@ -114,7 +118,7 @@ def _log(source: str, user_id: int | None, raw: bytes, outcome: ScanOutcome, sta
     scanlog.record(
         source=source, user_id=user_id, raw=raw[:MAX_LOGGED_RAW], result=outcome.result, action="navigate",
         response=response, duration_ms=outcome.duration_ms,
-        error=outcome.message if outcome.answer == "error" else "",
+        error=outcome.message if outcome.answer in ("error", "busy") else "",
     )
 
 
@@ -157,23 +161,14 @@ def scan_text(raw: str, *, source: str, user_id: int | None, may_receive: bool =
 
 def scan_image(image: bytes, *, source: str, user_id: int | None, may_receive: bool = False) -> ScanOutcome:
     """Decode the barcodes in an image and resolve them; the first that names something wins."""
-    from barcodes.decode import ImageError, decode
-
     started = time.perf_counter()
     source = source if source in ("camera", "photo") else "photo"
-    try:
-        found = decode(image)
-    except ImageError as exc:
-        outcome = ScanOutcome("error", message=str(exc) or "This file is not an image we can read.")
-        _log(source, user_id, b"", outcome, started)
-        db.session.commit()
-        return outcome
-    if not found:
-        outcome = ScanOutcome("nothing", message="No barcode found in this image.")
-        if source == "photo":  # camera frames without a barcode are not scans; only a photo is
-            _log(source, user_id, b"", outcome, started)
+    found = _decode(image, source)
+    if isinstance(found, ScanOutcome):
+        if found.answer != "nothing" or source == "photo":  # a camera frame without a code is no scan
+            _log(source, user_id, b"", found, started)
             db.session.commit()
-        return outcome
+        return found
     outcomes = []
     for decoded in found:
         resolved = _resolve(decoded.raw if decoded.raw else decoded.text, source, decoded.symbology)
@@ -186,3 +181,24 @@ def scan_image(image: bytes, *, source: str, user_id: int | None, may_receive: b
     best = next((o for o in outcomes if o.answer in ("redirect", "choose")), outcomes[0])
     best.duration_ms = (time.perf_counter() - started) * 1000
     return best
+
+
+def _decode(image: bytes, source: str) -> list | ScanOutcome:
+    """The barcodes the decoder pool finds in the image, or the outcome to answer when it finds none.
+
+    A camera frame not read in time is answered like one without a code: the camera sends the next."""
+    from barcodes.decode import DecodeTimeout, ImageError
+    from barcodes.decode_pool import DecodeBusy
+    from services.barcode_engine import decode_image
+
+    try:
+        found = decode_image(image, source=source)
+    except ImageError as exc:
+        return ScanOutcome("error", message=str(exc) or "This file is not an image we can read.")
+    except (DecodeTimeout, DecodeBusy) as exc:
+        if source == "camera":
+            return ScanOutcome("nothing", message="No barcode found in this frame in time.")
+        if isinstance(exc, DecodeBusy):
+            return ScanOutcome("busy", message=BUSY_MESSAGE)
+        return ScanOutcome("error", message=TIMEOUT_MESSAGE)
+    return found or ScanOutcome("nothing", message="No barcode found in this image.", refused=source == "photo")

@@ -1,10 +1,10 @@
 """Long label batches: generated in a background thread, with progress that any worker can read.
 
-State lives in files under the instance folder (not in memory), because gunicorn's workers do not
-share memory and the browser's progress polls may reach any of them. Each job is a thread and a PDF
-on disk, so both are capped: running jobs per user and in all (JobsBusy), finished PDFs kept per
-user and in all (the oldest go first), and everything after KEEP_SECONDS. A lock file makes the
-check and the start one step across workers.
+State lives in files under the instance folder (not in memory), because the server's worker
+processes do not share memory and the browser's progress polls may reach any of them. Each job is a
+thread and a PDF on disk, so both are capped: running jobs per user and in all (JobsBusy), finished
+PDFs kept per user and in all (the oldest go first), and everything after KEEP_SECONDS. A lock file
+makes the check and the start one step across workers.
 """
 from __future__ import annotations
 

@@ -73,14 +73,19 @@ def stage_scan(scan_session: ScanSession, raw: str, *, user_id: int | None, last
 
 def stage_image(scan_session: ScanSession, image: bytes, *, user_id: int | None, last_line: int | None = None,
                 recent: str = "") -> tuple[str, Outcome | None]:
-    """Decode a camera frame and stage its first barcode; (text, None) when nothing new is in view."""
-    from barcodes.decode import ImageError, decode
+    """Decode a camera frame and stage its first barcode; (text, None) when nothing new is in view
+    (a frame not read within the camera's budget included: the camera sends the next one)."""
+    from barcodes.decode import DecodeTimeout, ImageError
+    from barcodes.decode_pool import DecodeBusy
+    from services.barcode_engine import decode_image
 
     require_open(scan_session)
     try:
-        found = decode(image)
+        found = decode_image(image, source="camera")
     except ImageError as error:
         raise StockError(str(error)) from None
+    except (DecodeTimeout, DecodeBusy):
+        return "", None
     if not found:
         return "", None
     text = found[0].text

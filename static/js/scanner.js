@@ -3,6 +3,9 @@
 // meant from the physical keys) holding [data-scan-form], [data-scan-input], [data-scan-source];
 // [data-scan-open] buttons. On a [data-scan-check] page scans are only recorded, never posted.
 // Each keyboard scan is kept in sessionStorage and announced as a "shelfscan:scanned" event.
+// On a phone (coarse pointer) the dialog opens in the way last used: the camera (the default; camera.js
+// gets "shelfscan:camera-start") or, after typing, the focused text field. Only typing raises a keyboard.
+// Elsewhere opening it tells camera.js to load its decoder ("shelfscan:camera-warm"), ready for Camera.
 //
 // Style of static/js/: plain ES2020 loaded with <script defer>, no modules and no build step; one
 // "use strict" IIFE a file, opening with what it does and which data-* attributes drive it. const and
@@ -13,6 +16,7 @@
   "use strict";
   const CTRL = { GS: "\x1d", RS: "\x1e", EOT: "\x04" };
   const MIN_SCAN_LENGTH = 4; // a person can hit two or three keys at once, never four in rhythm
+  const MODE = "shelfscan.scanMode"; // "camera" or "type", shared with camera.js and scan-session.js
   const US = { Space: [" ", " "], Minus: ["-", "_"], Equal: ["=", "+"], BracketLeft: ["[", "{"],
     BracketRight: ["]", "}"], Backslash: ["\\", "|"], Semicolon: [";", ":"], Quote: ["'", "\""],
     Backquote: ["`", "~"], Comma: [",", "<"], Period: [".", ">"], Slash: ["/", "?"],
@@ -110,6 +114,10 @@
     form.requestSubmit();
   }
 
+  function rememberMode(mode) {
+    try { localStorage.setItem(MODE, mode); } catch { /* private mode */ }
+  }
+
   function remember(report) {
     try { sessionStorage.setItem("shelfscan.lastScan", JSON.stringify(report)); } catch { /* private mode */ }
     document.dispatchEvent(new CustomEvent("shelfscan:scanned", { detail: report }));
@@ -131,9 +139,10 @@
 
   function onGlobalKey(event) {
     if (event.defaultPrevented || event.isComposing || isTextField(event.target)) return;
-    if (document.querySelector("dialog[open]")) return; // a dialog has its own input
     const conf = settings();
     if (!conf.dialog) return;
+    const open = document.querySelector("dialog[open]");
+    if (open && open !== conf.dialog) return; // another dialog's keys; the scan dialog's field has its own
     const now = event.timeStamp || performance.now();
     if (event.key === "Enter" || event.key === "Tab") {
       if (wedge.keys.length && wedge.isScan(now, conf.delay)) {
@@ -172,6 +181,7 @@
     input.addEventListener("keydown", (event) => {
       const conf = settings();
       const control = controlChar(event);
+      form.querySelector("[data-scan-source]").value = "dialog"; // not the camera's any more
       if (event.key === "Tab" && !input.value) return; // an empty field never traps the focus
       if (!input.value) reset(); // a cleared field starts afresh, whatever was typed before
       if (event.key === "Enter" || event.key === "Tab" || control === CTRL.EOT) {
@@ -184,7 +194,10 @@
           input.value += control;
         }
         reset();
-        if (input.value) form.requestSubmit();
+        if (input.value) {
+          rememberMode("type");
+          form.requestSubmit();
+        }
         return;
       }
       if (control) {
@@ -201,17 +214,29 @@
     input.addEventListener("focus", reset);
   }
 
-  // Shows the dialog, if it is not open yet, with its input empty and focused.
+  const onPhone = () => matchMedia("(pointer: coarse)").matches;
+
+  function lastMode() {
+    try { return localStorage.getItem(MODE) || "camera"; } catch { return "camera"; }
+  }
+
+  // Shows the dialog, if it is not open yet, with its input empty; focused unless a phone's keyboard
+  // would cover the dialog for someone who does not type.
   function showDialog(dialog) {
     if (!dialog.open) dialog.showModal();
     const input = dialog.querySelector("[data-scan-input]");
     input.value = "";
-    input.focus();
+    if (!onPhone() || lastMode() === "type") input.focus();
+    else if (document.activeElement === input) input.blur();
   }
 
   function openDialog(dialog) {
     dialog.querySelector("[data-scan-source]").value = "dialog";
     showDialog(dialog);
+    const camera = dialog.querySelector("[data-scan-camera]");
+    if (!camera || camera.querySelector("[data-camera-toggle]").hidden) return;
+    const phoneCamera = onPhone() && lastMode() === "camera";
+    camera.dispatchEvent(new CustomEvent(phoneCamera ? "shelfscan:camera-start" : "shelfscan:camera-warm"));
   }
 
   function initDialog(dialog) {

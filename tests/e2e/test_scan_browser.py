@@ -4,16 +4,16 @@ Timings are printed (run with -s to see them), never asserted.
 """
 from __future__ import annotations
 
-import io
 import statistics
 import time
 
 import pytest
-from PIL import Image, ImageFilter
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from extensions import db
 from tests.e2e.conftest import launch, sign_in
+from tests.e2e.fake_camera import camera_args, camera_video, label
+from tests.e2e.fake_camera import photo as desk_photo
 
 # A US scanner's text and what a German (QWERTZ) host types for each of its keys.
 LINKED_DATA = "Shelf-yz/Zy@7"
@@ -46,6 +46,7 @@ def objects(live_server):
         code = internal_code("part", part.id)
         digikey_label = "[)>\x1e06\x1d" + "\x1d".join(DIGIKEY_FIELDS) + "\x1e\x04"
         made = {"part_code": code, "part_url": resolve_scan(code, source="dialog").match.url,
+                "digikey_label": digikey_label,
                 "supplier_part_url": resolve_scan(digikey_label, source="dialog").match.url}
         db.session.remove()
     assert made["supplier_part_url"] != made["part_url"]
@@ -173,12 +174,28 @@ def _german_key_events(text: str) -> list[dict]:
     return events
 
 
+def lands_at_scanner_pace(page, target: str, scan) -> None:
+    """Run `scan()` (one try, keys recorded with KEY_RECORDER) until the page lands on `target`.
+
+    A try whose keys the loaded driver delivered at a person's pace is rightly no scan and is
+    repeated; a try whose keys came at scanner pace must land, or the test fails."""
+    for _ in range(8):
+        scan()
+        try:
+            page.wait_for_url(target, timeout=3000)
+            return
+        except PlaywrightTimeout:
+            assert not _arrived_at_scanner_pace(page), "keys arrived at scanner pace but the scan did not land"
+    pytest.fail("the driver never delivered the keys at scanner pace (machine overloaded)")
+
+
 def test_dialog_scan_from_a_german_keyboard_host_still_lands(page, live_server, objects):
     """Trusted key events (CDP) type the German characters into the dialog's field; the scan is
     rebuilt from the physical keys on Enter."""
     _, base_url = live_server
     cdp = page.context.new_cdp_session(page)
-    for _ in range(8):
+
+    def scan():
         page.goto(_list_page(live_server))
         page.get_by_role("button", name="Scan barcode").click()
         page.evaluate(KEY_RECORDER)
@@ -189,12 +206,8 @@ def test_dialog_scan_from_a_german_keyboard_host_still_lands(page, live_server, 
         assert typed != LINKED_DATA and "\u00df" in typed  # the host really typed German characters
         cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": "Enter", "code": "Enter",
                                             "windowsVirtualKeyCode": 13, "text": "\r"})
-        try:
-            page.wait_for_url(base_url + objects["part_url"], timeout=3000)
-            return
-        except PlaywrightTimeout:
-            assert not _arrived_at_scanner_pace(page), "keys arrived at scanner pace but the scan did not land"
-    pytest.fail("the driver never delivered the keys at scanner pace (machine overloaded)")
+
+    lands_at_scanner_pace(page, base_url + objects["part_url"], scan)
 
 
 def test_dialog_scan_with_ctrl_separators_lands_on_the_supplier_part(page, live_server, objects):
@@ -230,36 +243,11 @@ def test_no_match_shows_the_data_as_text(page, live_server):
     assert page.evaluate("window.pwned") is None
 
 
-def _label(text: str, symbology: str, size: int) -> Image.Image:
-    """The engine's rendering of a label, scaled up with sharp edges."""
-    from barcodes.render import draw_barcode
-
-    png = draw_barcode(text, symbology, "png")
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    scale = max(1, size // max(image.size))
-    return image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-
-
-def _photo(label: Image.Image, width: int, height: int) -> Image.Image:
-    """The label on a grey desk, slightly turned and soft, as a phone photographs it."""
-    scene = Image.new("RGB", (width, height), (118, 112, 104))
-    turned = label.rotate(4, expand=True, fillcolor=(118, 112, 104), resample=Image.BICUBIC)
-    scene.paste(turned, ((width - turned.width) // 2, (height - turned.height) // 2))
-    return scene.filter(ImageFilter.GaussianBlur(0.8))
-
-
 @pytest.mark.parametrize("symbology", ["qr", "datamatrix"])
 def test_camera_scan_lands_on_the_object(playwright_instance, live_server, make_user, objects, tmp_path, symbology):
     _, base_url = live_server
-    frame = _photo(_label(objects["part_code"], symbology, 320), 1280, 720)
-    video = tmp_path / "label.mjpeg"
-    with video.open("wb") as out:  # MJPEG for Chromium: JPEG frames back to back, no container
-        for _ in range(5):
-            jpeg = io.BytesIO()
-            frame.save(jpeg, "JPEG", quality=90)
-            out.write(jpeg.getvalue())
-    browser = launch(playwright_instance, ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                                           f"--use-file-for-fake-video-capture={video}"])
+    video = camera_video(tmp_path / "label.mjpeg", objects["part_code"], symbology)
+    browser = launch(playwright_instance, camera_args(video))
     try:
         page = browser.new_page()
         sign_in(page, base_url, make_user("camera", "viewer"))
@@ -275,7 +263,7 @@ def test_camera_scan_lands_on_the_object(playwright_instance, live_server, make_
 def test_photo_lands_on_the_object_and_a_non_image_gets_a_clear_error(page, live_server, objects, tmp_path):
     _, base_url = live_server
     photo = tmp_path / "label.jpg"
-    _photo(_label(objects["part_code"], "qr", 400), 1600, 1200).save(photo, "JPEG", quality=85)
+    desk_photo(label(objects["part_code"], "qr", 400), 1600, 1200).save(photo, "JPEG", quality=85)
     not_image = tmp_path / "notes.txt"
     not_image.write_text("this is not a picture")
 

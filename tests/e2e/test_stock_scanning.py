@@ -149,35 +149,14 @@ def test_receive_a_digikey_bag_into_a_scanned_location_then_scan_it_again(page, 
     assert count == 1
 
 
-def _camera_video(text: str, path) -> None:
-    """A fake-camera MJPEG file (JPEG frames back to back) showing one QR label on a desk."""
-    import io
-
-    from PIL import Image
-
-    from barcodes.render import draw_barcode
-
-    label = Image.open(io.BytesIO(draw_barcode(text, "qr", "png"))).convert("RGB")
-    label = label.resize((label.width * max(1, 300 // label.width), label.height * max(1, 300 // label.height)),
-                         Image.NEAREST)
-    scene = Image.new("RGB", (1280, 720), (120, 114, 106))
-    scene.paste(label, ((1280 - label.width) // 2, (720 - label.height) // 2))
-    with open(path, "wb") as out:
-        for _ in range(5):
-            frame = io.BytesIO()
-            scene.save(frame, "JPEG", quality=90)
-            out.write(frame.getvalue())
-
-
 def test_camera_scan_in_a_session_stages_the_label_once(playwright_instance, live_server, make_user, shop, tmp_path):
     from tests.e2e.conftest import launch, sign_in
+    from tests.e2e.fake_camera import camera_args, camera_video
 
     application, data = shop
     _, base_url = live_server
-    video = tmp_path / "item.mjpeg"
-    _camera_video(data["item_codes"][0], video)
-    browser = launch(playwright_instance, ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                                           f"--use-file-for-fake-video-capture={video}"])
+    video = camera_video(tmp_path / "item.mjpeg", data["item_codes"][0], "qr", 300)
+    browser = launch(playwright_instance, camera_args(video))
     try:
         page = browser.new_page()
         sign_in(page, base_url, make_user("cam", "operator"))

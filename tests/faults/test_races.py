@@ -1,4 +1,4 @@
-"""Two operators at the same moment, on a real gunicorn with several workers: linking the same
+"""Two operators at the same moment, on the real server with several worker processes: linking the same
 barcode, or moving more of one stock item than there is. One wins; the other gets a clear message."""
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ ROUNDS = 8
 
 @pytest.fixture
 def server(app, users, database_url, tmp_path):
-    """gunicorn with three workers on the test database, a second operator, and the objects."""
+    """The server with three worker processes on the test database, a second operator, and the objects."""
     second = User(username="operator2", role="operator")
     second.set_password(PASSWORD)
     db.session.add(second)
     db.session.commit()
-    running = Server(database_url, workers=3, log_path=tmp_path / "gunicorn.log")
+    running = Server(database_url, workers=3, log_path=tmp_path / "server.log")
     running.start()
     yield running
     running.stop()

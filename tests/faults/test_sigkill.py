@@ -1,4 +1,4 @@
-"""A pulled plug: gunicorn (master and workers) is SIGKILLed in the middle of a load of barcode links
+"""A pulled plug: the server (main process and workers) is SIGKILLed in the middle of a load of barcode links
 and stock moves. After a restart, every request that was answered 2xx is in the database, nothing is
 half-written, and the database passes its integrity check."""
 from __future__ import annotations
@@ -95,7 +95,7 @@ def test_sigkill_mid_load_loses_no_acknowledged_write(app, users, database_url, 
     item_ids, codes, location_of = _seed()
     URLS.update(_urls(app, item_ids))
     db.session.remove()
-    server = Server(database_url, workers=2, log_path=tmp_path / "gunicorn.log")
+    server = Server(database_url, workers=2, log_path=tmp_path / "server.log")
     server.start()
     try:
         links, moves = asyncio.run(_load_then_kill(server, item_ids, codes, kill_after=3.0))
@@ -130,7 +130,7 @@ def test_sigkill_mid_load_loses_no_acknowledged_write(app, users, database_url, 
         assert item.location_id == tracking[-1].to_location_id
         assert all(t.scan_log_id is not None for t in tracking)  # the move and its log row together
 
-    restarted = Server(database_url, workers=1, log_path=tmp_path / "gunicorn-restart.log")
+    restarted = Server(database_url, workers=1, log_path=tmp_path / "server-restart.log")
     restarted.start()
     try:
         assert asyncio.run(fetch(restarted.port, "GET", "/healthz")).status == 200

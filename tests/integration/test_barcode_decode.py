@@ -15,7 +15,9 @@ from barcodes.decode import MAX_BYTES, ImageError, decode
 from barcodes.render import draw_barcode
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "decode"
-REQUIRED = 222  # of 272; zxing-cpp alone manages 218, pyzbar alone 175
+# Of 272: what decode() managed before the budgets (issue 15) and still does within them; zxing-cpp
+# alone manages 218, pyzbar alone 175.
+REQUIRED = 239
 
 
 def _corpus_manifest() -> list[dict]:
@@ -27,7 +29,7 @@ def _corpus_manifest() -> list[dict]:
     return json.loads(manifest.read_text())
 
 
-def test_corpus_decodes_at_least_222_of_272():
+def test_corpus_decodes_at_least_239_of_272_within_the_photo_budget():
     entries = _corpus_manifest()
     misses = []
     for entry in entries:

@@ -1,4 +1,4 @@
-"""SQLite WAL checkpoints run on a background thread in gunicorn workers (database/checkpoints.py).
+"""SQLite WAL checkpoints run on a background thread in the web server's worker processes (database/checkpoints.py).
 
 These run on SQLite whatever TEST_DATABASE_URL says: only SQLite files have a WAL to checkpoint.
 """

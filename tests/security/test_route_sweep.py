@@ -10,8 +10,11 @@ from tests.security.seed import seed_one_of_everything
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 # The only routes anyone may reach without signing in. A new entry here must be a decision.
+# The web app manifest and the service worker hold no data, and browsers fetch the manifest without
+# cookies (blueprints/app_shell.py).
 PUBLIC = {("auth.login", "GET"), ("auth.login", "POST"), ("auth.logout", "POST"), ("home.healthz", "GET"),
-          ("static", "GET"), ("api.root", "GET"), ("api.schema", "GET")}
+          ("static", "GET"), ("api.root", "GET"), ("api.schema", "GET"),
+          ("app_shell.manifest", "GET"), ("app_shell.service_worker", "GET")}
 # Routes whose effect would end the sweep's own session; they are swept very last.
 LAST = {"auth.logout"}
 

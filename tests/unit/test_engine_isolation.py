@@ -8,7 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_MODULES = ("barcodes.resolver", "barcodes.registry", "barcodes.plugins", "barcodes.normalize",
-                  "barcodes.internal", "barcodes.decode", "barcodes.render", "barcodes.parsers")
+                  "barcodes.internal", "barcodes.decode", "barcodes.decode_pool", "barcodes.decode_worker",
+                  "barcodes.render", "barcodes.parsers")
 # sqlalchemy too: the engine reaches the database only through the Catalog it is given.
 FORBIDDEN = ("flask", "flask_sqlalchemy", "sqlalchemy", "extensions", "models", "services", "services.settings")
 

@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("barcodes", "blueprints", "cli", "database", "services")
-ROOT_FILES = {"app.py", "config.py", "extensions.py", "models.py", "gunicorn.conf.py", "requirements.txt",
+PACKAGES = ("barcodes", "blueprints", "cli", "database", "server", "services")
+ROOT_FILES = {"app.py", "config.py", "extensions.py", "models.py", "requirements.txt",
               "requirements-dev.txt", "Makefile", "README.md"}
 # Writes to the session: a view or a command that needs one calls a service (services/__init__.py).
 SESSION_WRITES = {"commit", "add", "add_all", "delete", "flush", "rollback", "merge", "begin", "begin_nested"}
