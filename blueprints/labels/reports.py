@@ -11,7 +11,7 @@ from blueprints.shared.rendering import redirect_to, render
 from services.labels import reports
 from services.labels.printing import PrintError
 
-LINK_IDS = 100  # longer selections stay in a POST body: a URL of ~700 ids is refused (414) by servers
+LINK_IDS = 100  # longer selections stay in a POST body: proxies refuse (414) URLs of some 800 ids
 
 
 @bp.route("/reports/stock")

@@ -2,8 +2,9 @@
 
 A template is code an admin wrote, and it runs for every label printed: one that loops 10^10 times
 for some ids, or builds a gigabyte string, must cost a bounded amount and end in a message, not hold
-a web worker until gunicorn kills it. Each app process keeps one child (started on first use,
-restarted if it dies), and asks it over pipes, one JSON line per batch of labels:
+a server thread. Each app process keeps one child (started on first use, restarted if it dies, a new
+one after a fork), and asks it over pipes, one JSON line per batch of labels; the threads of the
+process take turns, and a batch gives the child up after CHUNK_CPU_SECONDS so no print waits long:
 
 - each label may use LABEL_CPU_SECONDS of CPU time (a CPU timer in the child turns that into an
   error naming the object), a whole print BATCH_CPU_SECONDS;
@@ -34,7 +35,8 @@ LABEL_CPU_SECONDS = 0.25  # a label takes well under 1 ms; 250x that is a templa
 BATCH_CPU_SECONDS = 30.0  # all labels of one print (5000 labels take about 0.5 s)
 MEMORY_BYTES = 512 * 1024 * 1024  # on top of what the child needs to start
 REPLY_SECONDS = 60.0  # wall time per batch, for a loaded machine; the CPU limits act first
-CHUNK = 100  # labels per request to the child: few round trips, and others wait at most one chunk
+CHUNK = 100  # labels per request to the child: few round trips
+CHUNK_CPU_SECONDS = 0.5  # a request stops after this much CPU (and hands the rest back), so others get a turn
 ROOT = Path(__file__).resolve().parents[2]
 _CHILD = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from services.labels.render_process import serve; serve()"
 
@@ -78,7 +80,7 @@ class _Child:
             pipe.close()
 
 
-_lock = threading.Lock()  # one batch at a time per app process; background jobs and requests share
+_lock = threading.Lock()  # one request at a time per app process; its threads and background jobs share
 _state: dict = {"child": None, "pid": None}
 
 
@@ -106,13 +108,16 @@ def render_many(body: str, contexts: Iterable[dict[str, str]]) -> Iterator[str]:
     LabelTemplateError names the object whose label failed ("Stock item 7: ...")."""
     cpu_left = BATCH_CPU_SECONDS
     iterator = iter(contexts)
-    while chunk := list(islice(iterator, CHUNK)):
-        reply = _ask({"body": body, "values": chunk, "label_cpu": LABEL_CPU_SECONDS, "cpu_left": cpu_left})
+    chunk: list[dict] = []
+    while chunk := chunk + list(islice(iterator, CHUNK - len(chunk))):
+        reply = _ask({"body": body, "values": chunk, "label_cpu": LABEL_CPU_SECONDS, "cpu_left": cpu_left,
+                      "chunk_cpu": CHUNK_CPU_SECONDS})
         cpu_left -= reply["cpu"]
         yield from reply["html"]
         if "error" in reply:
             values = chunk[reply["index"]]
             raise LabelTemplateError(f"{values.get('type_label', 'Label')} {values.get('id', '')}: {reply['error']}")
+        chunk = chunk[len(reply["html"]):]  # what the child handed back after its turn
 
 
 def render_body(body: str, values: dict[str, str]) -> str:
@@ -146,11 +151,14 @@ def _over_budget(signum, frame):
 
 
 def _batch(request: dict, render) -> dict:
-    """Render each label of a request within its CPU budget; stop at the first failure."""
+    """Render the labels of a request within their CPU budgets; stop at the first failure, or with
+    the rest undone once the request has had its turn (chunk_cpu)."""
     import resource
 
     html, used = [], 0.0
     for index, values in enumerate(request["values"]):
+        if used >= request["chunk_cpu"]:
+            break  # the parent sends the rest again: its other threads get a turn in between
         limit = min(request["label_cpu"], request["cpu_left"] - used)
         if limit <= 0:
             return {"html": html, "cpu": used, "index": index,

@@ -112,7 +112,7 @@ def test_print_from_a_list_with_select_all_ticks_across_pages_copies_and_start(b
 def test_a_large_selection_is_posted_not_put_in_the_url(browser, live_server, make_user):
     application, base_url = live_server
     with application.app_context():
-        made = [Part(name=f"Bulk part {n:03d}") for n in range(700)]  # ~700 ids: a URL servers refuse (414)
+        made = [Part(name=f"Bulk part {n:03d}") for n in range(700)]  # ~700 ids: a URL proxies refuse (414)
         db.session.add_all(made)
         db.session.commit()
         many = [str(part.id) for part in made]
