@@ -80,7 +80,26 @@ class _Child:
             pipe.close()
 
 
-_lock = threading.Lock()  # one request at a time per app process; its threads and background jobs share
+class _Turns:
+    """A lock handed over in arrival order: with threading.Lock, a thread that releases it and asks
+    again at once (a long print between its batches) usually wins, and the others would starve."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._issued = self._serving = 0
+
+    def __enter__(self) -> None:
+        with self._changed:
+            ticket, self._issued = self._issued, self._issued + 1
+            self._changed.wait_for(lambda: self._serving == ticket)
+
+    def __exit__(self, *exc) -> None:
+        with self._changed:
+            self._serving += 1
+            self._changed.notify_all()
+
+
+_lock = _Turns()  # one request at a time per app process; its threads and background jobs share
 _state: dict = {"child": None, "pid": None}
 
 

@@ -132,3 +132,21 @@ def test_a_render_process_that_dies_is_replaced(app):
     with pytest.raises(LabelTemplateError, match="stopped"):
         render_process.render_body("{{ id }}", {"id": "6"})
     assert render_process.render_body("{{ id }}", {"id": "7"}) == "7"
+
+
+def test_a_long_print_lets_another_print_take_its_turn(app):
+    """The server's threads share one render process: a long batch gives it up between turns."""
+    slow = "{% for a in range(1000) %}{% for b in range(1000) %}{% endfor %}{% endfor %}{{ id }}"  # ~35 ms a label
+    finished = []
+
+    def long_print():
+        list(render_process.render_many(slow, [{"id": str(n), "type_label": "Part"} for n in range(40)]))
+        finished.append("long")
+
+    worker = threading.Thread(target=long_print, daemon=True)
+    worker.start()
+    time.sleep(0.3)
+    assert _in_time(lambda: render_process.render_body("{{ id }}", {"id": "quick"})) == "quick"
+    finished.append("quick")
+    worker.join(120)
+    assert finished == ["quick", "long"]
