@@ -27,7 +27,7 @@ def _errors(*codes: int) -> dict:
     """The error answers an operation can give, all JSON."""
     text = {400: "Invalid input", 401: "Missing or bad credentials", 403: "Role too low or CSRF failure",
             404: "No such object", 405: "Method not allowed", 413: "Body over 1 MB",
-            429: "Too many failed sign-ins; see Retry-After"}
+            429: "Too many failed sign-ins (or, scanning, too many scans a minute); see Retry-After"}
     return {str(code): _json(_ref("Error"), text[code]) for code in codes}
 
 
@@ -143,7 +143,7 @@ def _barcode_paths() -> dict:
     return {
         "/api/barcode/": {"post": _operation(
             "Scan: what does this barcode name? (no match answers 400)",
-            {"200": _json(_ref("ScanMatch"), "Match")}, body=scan_body, errors=(400, 401, 403, 413))},
+            {"200": _json(_ref("ScanMatch"), "Match")}, body=scan_body, errors=(400, 401, 403, 413, 429))},
         "/api/barcode/link/": {"post": _operation(
             "Link a barcode to one object", {"200": _json({"type": "object"}, "Linked")},
             body=_target_body({"barcode": BARCODE}, ["barcode"]), errors=(400, 401, 403, 404, 413))},
