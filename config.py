@@ -96,6 +96,8 @@ class Config:
             # The address people reach Shelfscan at (https://stock.example.org); the API's page links
             # start with it. Empty: those links are relative paths.
             PUBLIC_URL=os.environ.get("PUBLIC_URL", "").strip(),
+            # Where background label jobs keep their PDFs for an hour (services/labels/jobs.py).
+            LABEL_JOBS_FOLDER=os.environ.get("LABEL_JOBS_FOLDER") or str(instance_path / "label_jobs"),
         )
         config.update({key: os.environ[key] for key in DECODE_LIMITS if key in os.environ})
         return config

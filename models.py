@@ -314,6 +314,7 @@ class ScanLog(db.Model):
         Index("ix_scan_log_source_id", "source", "id"),
         Index("ix_scan_log_plugin_id", "plugin", "id"),
         Index("ix_scan_log_user_id_id", "user_id", "id"),
+        Index("ix_scan_log_action_id", "action", "id"),  # retention: lookups apart from changes
     )
 
 

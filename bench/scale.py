@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # Keep all the bulk scan-log rows: the bench measures a big log, not the pruning of one.
 os.environ["SHELFSCAN_BARCODE_RESULTS_MAX_NUM"] = "100000000"
 os.environ["SHELFSCAN_BARCODE_RESULTS_MAX_DAYS"] = "36500"
+os.environ["SHELFSCAN_BARCODE_SCAN_RATE_LIMIT"] = "1000000"  # one user scans for the whole bench
 
 from sqlalchemy import create_engine, func, text  # noqa: E402
 

@@ -17,7 +17,7 @@ from blueprints.shared.rendering import redirect_to, render
 from blueprints.shared.text_input import scanned_fields
 from extensions import htmx
 from models import Part, StockItem, StockLocation, SupplierPart
-from services import scanlog, scanning, settings
+from services import scan_limit, scanlog, scanning, settings
 
 bp = Blueprint("scan", __name__, url_prefix="/scan")
 
@@ -89,6 +89,19 @@ def _may_receive() -> bool:
     return current_user.has_role("operator")
 
 
+def _over_rate_limit():
+    """A 429 answer (the dialog shows its message) while this user is over the lookup limit, else None."""
+    try:
+        scan_limit.check(current_user.id)
+    except scan_limit.ScanRateLimited as limited:
+        response = render("scan/result.html", block="result", status=429,
+                          outcome=scanning.ScanOutcome("error", message=str(limited)))
+        response.headers["Retry-After"] = str(limited.retry_after)
+        response.headers["X-Scan-Result"] = "limited"
+        return response
+    return None
+
+
 @bp.get("")
 def page():
     """The scan form as a page of its own (the navbar button without JavaScript)."""
@@ -100,6 +113,8 @@ def page():
 @scanned_fields("barcode")
 def submit():
     """Resolve a scanned barcode (form field `barcode`, `source`) and go to what it names."""
+    if (refused := _over_rate_limit()) is not None:
+        return refused
     outcome = scanning.scan_text(request.form.get("barcode", ""), source=request.form.get("source", "dialog"),
                                  user_id=current_user.id, may_receive=_may_receive())
     return _answer(outcome)
@@ -109,6 +124,8 @@ def submit():
 @requires("viewer")
 def submit_image():
     """Decode an uploaded image (field `image`) or camera frame and resolve what it shows."""
+    if (refused := _over_rate_limit()) is not None:
+        return refused
     upload = request.files.get("image")
     data = upload.read() if upload else b""
     if not data:

@@ -209,9 +209,10 @@ def finish_session(session_id: int, verb: str):
 
 
 @bp.route("/sessions/<id:session_id>/report.csv")
+@requires("operator")
 def count_csv(session_id: int):
-    """The count report as a CSV download."""
-    scan_session = db.get_or_404(ScanSession, session_id)
+    """The count report as a CSV download (its owner's or an admin's, like the session page)."""
+    scan_session = _session(session_id)
     if scan_session.kind != "count":
         abort(404, description="Only counts have a report.")
     filename = f"count-{scan_session.location_id}-{scan_session.id}.csv"

@@ -84,9 +84,10 @@ def database_url(database_template, tmp_path):
 
 
 @pytest.fixture
-def app_config(database_url):
-    """The config the test app is built with; tests may change it before `app` is used."""
-    return _base_config(database_url)
+def app_config(database_url, tmp_path):
+    """The config the test app is built with; tests may change it before `app` is used. Background
+    label jobs keep their files in the test's own folder, not in the repository's instance/."""
+    return {**_base_config(database_url), "LABEL_JOBS_FOLDER": str(tmp_path / "label_jobs")}
 
 
 def _fresh_g(sender, **_extra):

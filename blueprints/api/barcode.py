@@ -26,7 +26,7 @@ from blueprints.api.payload import (
 from blueprints.shared.access import requires
 from extensions import db
 from models import OBJECT_TYPES, ScanLog
-from services import barcode_linking, scanlog, scanning, settings
+from services import barcode_linking, scan_limit, scanlog, scanning, settings
 from services.barcode_engine import resolve_scan, scan_options
 from services.barcode_objects import get_object
 
@@ -81,6 +81,13 @@ def scan():
     """Look up what a barcode names (viewers may scan: it changes nothing but the history)."""
     _require_barcodes_enabled()
     raw = barcode_field(json_body())
+    try:
+        scan_limit.check(g.api_user.id)
+    except scan_limit.ScanRateLimited as limited:  # refused before any work, and not logged
+        response = jsonify({"detail": str(limited)})
+        response.status_code = 429
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
     started = perf_counter()
     result = resolve_scan(raw, source="api")
     body, status = scan_answer(raw, result)

@@ -23,7 +23,7 @@ def error_answers(*codes: int) -> dict:
     """The error answers an operation can give, all JSON."""
     text = {400: "Invalid input", 401: "Missing or bad credentials", 403: "Role too low or CSRF failure",
             404: "No such object", 405: "Method not allowed", 413: "Body over 1 MB",
-            429: "Too many failed sign-ins; see Retry-After"}
+            429: "Too many failed sign-ins (or, scanning, too many scans a minute); see Retry-After"}
     return {str(code): json_answer(ref("Error"), text[code]) for code in codes}
 
 

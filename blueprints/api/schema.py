@@ -45,7 +45,7 @@ def _barcode_paths() -> dict:
     return {
         "/api/barcode/": {"post": operation(
             "Scan: what does this barcode name? (no match answers 400)",
-            {"200": json_answer(ref("ScanMatch"), "Match")}, body=scan_body, errors=(400, 401, 403, 413))},
+            {"200": json_answer(ref("ScanMatch"), "Match")}, body=scan_body, errors=(400, 401, 403, 413, 429))},
         "/api/barcode/link/": {"post": operation(
             "Link a barcode to one object", {"200": json_answer({"type": "object"}, "Linked")},
             body=_target_body({"barcode": BARCODE}, ["barcode"]), errors=(400, 401, 403, 404, 413))},

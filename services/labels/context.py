@@ -102,3 +102,14 @@ def sample_context(object_type: str) -> dict[str, str]:
     values.update(object_type=object_type, type_label=TYPE_LABELS[object_type], id="1",
                   code=internal_code(object_type, 1, scan_options().prefix), quantity="12.5", expiry="2030-01-31")
     return values
+
+
+def sample_contexts(object_type: str) -> list[dict[str, str]]:
+    """Made-up objects a template must print for before it is saved: the usual sample, one with every
+    optional value empty, one with long values and a large id (templates often branch on these)."""
+    usual = sample_context(object_type)
+    empty = {**dict.fromkeys(FIELDS, ""), **{k: usual[k] for k in ("object_type", "type_label", "id", "code", "title")}}
+    large = {key: (value * 8)[:40] for key, value in usual.items()}
+    large.update(object_type=object_type, type_label=TYPE_LABELS[object_type], id="987654321", quantity="1234567.125",
+                 expiry="2030-01-31", code=internal_code(object_type, 987654321, scan_options().prefix))
+    return [usual, empty, large]

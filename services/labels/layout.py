@@ -22,6 +22,9 @@ IGNORED_TOP = {"br"}
 BREAK = "\x00"  # stands for <br> while whitespace (newlines included) collapses
 PROPERTIES = ("left", "top", "width", "height", "font-size", "font-weight", "font-family", "text-align",
               "position", "line-height")
+# Sizes a label can print: a 0pt font or a 0 line height would divide by zero when lines are fitted.
+MIN_FONT_PT, MAX_FONT_PT = 1.0, 500.0
+MIN_LINE_HEIGHT, MAX_LINE_HEIGHT = 0.5, 10.0
 _UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 
 
@@ -88,6 +91,8 @@ def _compute(box: Box, css: dict[str, str], label_w: float, label_h: float) -> N
     box.height = length_mm(css["height"], "height") if "height" in css else label_h - box.top
     if "font-size" in css:
         box.font_size = length_mm(css["font-size"], "font-size") * 72 / 25.4
+        if not MIN_FONT_PT <= box.font_size <= MAX_FONT_PT:
+            raise LabelTemplateError(f"font-size: {css['font-size']!r} is not a size between {MIN_FONT_PT:g}pt and {MAX_FONT_PT:g}pt")
     weight = css.get("font-weight", "normal").lower()
     if weight not in ("normal", "bold", "400", "700", "bolder"):
         raise LabelTemplateError(f"font-weight: use normal or bold, not {weight!r}")
@@ -98,14 +103,19 @@ def _compute(box: Box, css: dict[str, str], label_w: float, label_h: float) -> N
     if box.align not in ("left", "center", "right"):
         raise LabelTemplateError(f"text-align: use left, center or right, not {box.align!r}")
     if "line-height" in css:
-        try:
-            box.line_height = float(css["line-height"])
-        except ValueError:
-            raise LabelTemplateError("line-height: give a plain number such as 1.2") from None
+        box.line_height = _line_height(css["line-height"])
     if box.width <= 0 or box.height <= 0 or box.left >= label_w or box.top >= label_h or box.left < 0 or box.top < 0:
         raise LabelTemplateError(
             f"a box at left {box.left:g}mm, top {box.top:g}mm ({box.width:g} x {box.height:g} mm) "
             f"does not lie on the {label_w:g} x {label_h:g} mm label")
+
+
+def _line_height(value: str) -> float:
+    """A line-height as a plain factor of the font size; not 0, negative, NaN or absurd."""
+    if not re.fullmatch(r"\s*[0-9]*\.?[0-9]+\s*", value) or not MIN_LINE_HEIGHT <= float(value) <= MAX_LINE_HEIGHT:
+        raise LabelTemplateError(f"line-height: {value.strip()!r} is not a plain number from {MIN_LINE_HEIGHT:g} to "
+                                 f"{MAX_LINE_HEIGHT:g}, such as 1.2")
+    return float(value)
 
 
 class _Parser(HTMLParser):

@@ -104,16 +104,18 @@ def draw_label(canvas: Canvas, boxes: list[Box], setup: PageSetup, slot: int) ->
 
 
 def labels_pdf(labels: Iterable[list[Box]], setup: PageSetup, title: str = "Labels",
-               progress: Callable[[int], None] | None = None) -> bytes:
-    """A PDF of the labels (each a list of boxes); `progress(n)` is called every 50 labels."""
+               progress: Callable[[int], None] | None = None, skip: int = 0) -> bytes:
+    """A PDF of the labels (each a list of boxes); `progress(n)` is called every 50 labels. On a sheet,
+    the first `skip` positions stay empty (a sheet already partly used)."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=setup.page_size, pageCompression=1, invariant=1)
     canvas.setTitle(title)
     canvas.setCreator("Shelfscan")
     count = 0
     for count, boxes in enumerate(labels, start=1):
-        slot = (count - 1) % setup.per_page
-        if slot == 0 and count > 1:
+        position = skip + count - 1
+        slot = position % setup.per_page
+        if slot == 0 and position > 0:
             canvas.showPage()
         draw_label(canvas, boxes, setup, slot)
         if progress and count % 50 == 0:

@@ -1,18 +1,20 @@
 """Printing labels: pick the template, gather the objects, and produce PDF, ZPL or SVG previews."""
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
 
 from extensions import db
 from models import OBJECT_TYPES, LabelTemplate
 from services import settings
 from services.barcode_engine import scan_options
 from services.labels.builtin import ensure_builtin
-from services.labels.context import MissingObjects, label_context, load_objects, sample_context
+from services.labels.context import MissingObjects, label_context, load_objects, sample_context, sample_contexts
 from services.labels.layout import Box, layout
 from services.labels.pdf import PageSetup, labels_pdf
-from services.labels.sandbox import LabelTemplateError, render_body
-from services.labels.svg import label_svg
+from services.labels.render_process import render_many
+from services.labels.sandbox import LabelTemplateError
+from services.labels.svg import label_svg, sheet_svg
 from services.labels.symbols import SymbolError, symbol
 from services.labels.zpl import label_zpl
 
@@ -84,65 +86,127 @@ def label_boxes(template: LabelTemplate, values: dict, show_text: bool | None = 
     """One label laid out; LabelTemplateError if the template or a barcode cannot be drawn."""
     if show_text is None:
         show_text = settings.get("BARCODE_SHOW_TEXT")
-    html = render_body(template.body, {**values, "show_text": show_text})
-    boxes = layout(html, float(template.width_mm), float(template.height_mm))
-    for box in boxes:
-        if box.kind == "barcode":
-            try:
-                symbol(box.data, box.symbology)
-            except SymbolError as error:
-                raise LabelTemplateError(str(error)) from None
-    return boxes
+    return next(_laid_out(template, [{**values, "show_text": show_text}]))
+
+
+def _laid_out(template: LabelTemplate, contexts: Iterable[dict]) -> Iterator[list[Box]]:
+    """Render (in the budgeted render process) and lay out each label of a batch."""
+    width, height = float(template.width_mm), float(template.height_mm)
+    for html in render_many(template.body, contexts):
+        boxes = layout(html, width, height)
+        for box in boxes:
+            if box.kind == "barcode":
+                try:
+                    symbol(box.data, box.symbology)
+                except SymbolError as error:
+                    raise LabelTemplateError(str(error)) from None
+        yield boxes
 
 
 def check_template(template: LabelTemplate) -> None:
-    """Render a template for made-up objects of each type it fits; LabelTemplateError on any fault."""
+    """Render a template for made-up objects of each type it fits and draw them every way they print
+    (SVG, ZPL, a PDF page or sheet); LabelTemplateError on any fault."""
     types = [t for t in OBJECT_TYPES if fits(template, t)]
     if not types:
         raise LabelTemplateError("choose at least one object type")
-    for object_type in types:
-        label_boxes(template, sample_context(object_type))
-
-
-def _objects(object_type: str, ids: list[int]) -> list:
-    if not ids:
-        raise PrintError("Choose at least one object to print.")
-    if len(ids) > MAX_LABELS:
-        raise PrintError(f"At most {MAX_LABELS} labels at once; print in smaller batches.")
+    show_text = settings.get("BARCODE_SHOW_TEXT")
+    contexts = [{**values, "show_text": show_text} for t in types for values in sample_contexts(t)]
+    labels = list(_laid_out(template, contexts))
+    width, height = float(template.width_mm), float(template.height_mm)
     try:
-        return load_objects(object_type, ids)
+        for boxes in labels:
+            label_svg(boxes, width, height)
+            label_zpl(boxes, width, height)
+        labels_pdf(labels, page_setup(template))
+    except LabelTemplateError:
+        raise
+    except (ArithmeticError, ValueError) as error:  # layout should refuse first; never store what cannot print
+        raise LabelTemplateError(f"this template cannot be drawn ({type(error).__name__}: {error})") from None
+
+
+@dataclass(frozen=True)
+class PrintOrder:
+    """What to print: objects of one type (in order, repeats allowed), copies of each, and on a sheet
+    the position of the first label (1 = top left; the positions before it are already used)."""
+
+    object_type: str
+    ids: tuple[int, ...]
+    copies: int = 1
+    start: int = 1
+
+    @property
+    def count(self) -> int:
+        """How many labels this prints."""
+        return len(self.ids) * self.copies
+
+    def check(self, template: LabelTemplate) -> None:
+        """PrintError when the order is empty, over MAX_LABELS, or starts beyond the sheet."""
+        if not self.ids:
+            raise PrintError("Choose at least one object to print.")
+        if self.copies < 1:
+            raise PrintError("Print at least one copy of each label.")
+        if self.count > MAX_LABELS:
+            copies = f" ({len(self.ids)} x {self.copies} copies)" if self.copies > 1 else ""
+            raise PrintError(f"At most {MAX_LABELS} labels at once, not {self.count}{copies}; print in smaller batches.")
+        positions = page_setup(template).per_page
+        if not 1 <= self.start <= positions and positions > 1:
+            raise PrintError(f"Start at a position from 1 to {positions}: the {template.name} sheet has {positions}.")
+
+
+def _objects(template: LabelTemplate, order: PrintOrder) -> list:
+    order.check(template)
+    try:
+        return load_objects(order.object_type, list(order.ids))
     except MissingObjects as error:
         raise PrintError(str(error)) from None
 
 
 def iter_boxes(template: LabelTemplate, object_type: str, objects: list) -> Iterator[list[Box]]:
-    """The laid-out labels of the objects, one at a time."""
+    """The laid-out labels of the objects, in order (rendered in batches, within the render budget)."""
     # Settings are read once per batch: outside a request each read is a query.
     show_text, prefix = settings.get("BARCODE_SHOW_TEXT"), scan_options().prefix
-    for obj in objects:
-        yield label_boxes(template, label_context(object_type, obj, prefix), show_text)
+    return _laid_out(template, ({**label_context(object_type, obj, prefix), "show_text": show_text} for obj in objects))
 
 
-def build_pdf(template: LabelTemplate, object_type: str, ids: list[int],
-              progress: Callable[[int], None] | None = None) -> bytes:
-    """A PDF with one label per object (PrintError / LabelTemplateError for bad requests)."""
-    objects = _objects(object_type, ids)
-    return labels_pdf(iter_boxes(template, object_type, objects), page_setup(template),
-                      title=f"{template.name} - {len(objects)} labels", progress=progress)
+def _copies(labels: Iterable[list[Box]], copies: int) -> Iterator[list[Box]]:
+    """Each label `copies` times in a row (rendered once)."""
+    for boxes in labels:
+        for _ in range(copies):
+            yield boxes
 
 
-def build_zpl(template: LabelTemplate, object_type: str, ids: list[int], dpi: int = 203) -> str:
-    """ZPL with one ^XA..^XZ label per object."""
-    objects = _objects(object_type, ids)
+def build_pdf(template: LabelTemplate, order: PrintOrder, progress: Callable[[int], None] | None = None) -> bytes:
+    """A PDF of the order's labels: a page each, or sheets from its start position (PrintError /
+    LabelTemplateError for bad requests)."""
+    objects = _objects(template, order)
+    setup = page_setup(template)
+    labels = _copies(iter_boxes(template, order.object_type, objects), order.copies)
+    return labels_pdf(labels, setup, title=f"{template.name} - {order.count} labels", progress=progress,
+                      skip=order.start - 1 if setup.sheet else 0)
+
+
+def build_zpl(template: LabelTemplate, order: PrintOrder, dpi: int = 203) -> str:
+    """ZPL with one ^XA..^XZ label per object, printed `copies` times by the printer (^PQ)."""
+    objects = _objects(template, order)
     width, height = float(template.width_mm), float(template.height_mm)
-    return "".join(label_zpl(boxes, width, height, dpi) for boxes in iter_boxes(template, object_type, objects))
+    return "".join(label_zpl(boxes, width, height, dpi, copies=order.copies)
+                   for boxes in iter_boxes(template, order.object_type, objects))
 
 
-def preview_svgs(template: LabelTemplate, object_type: str, ids: list[int], limit: int = 24) -> list[str]:
-    """SVG previews of the first `limit` labels."""
-    objects = _objects(object_type, ids)[:limit]
+def preview_svgs(template: LabelTemplate, order: PrintOrder, limit: int = 24) -> list[str]:
+    """SVG previews of the first `limit` different labels (copies are not drawn twice)."""
+    objects = _objects(template, order)
+    first = list(dict.fromkeys(objects))[:limit]
     width, height = float(template.width_mm), float(template.height_mm)
-    return [label_svg(boxes, width, height) for boxes in iter_boxes(template, object_type, objects)]
+    return [label_svg(boxes, width, height) for boxes in iter_boxes(template, order.object_type, first)]
+
+
+def sheet_preview(template: LabelTemplate, order: PrintOrder) -> str | None:
+    """For a sheet template, an SVG map of the first sheet: used, printed and free positions."""
+    setup = page_setup(template)
+    if not setup.sheet:
+        return None
+    return sheet_svg(setup, order.start - 1, order.count)
 
 
 def sample_svg(template: LabelTemplate, object_type: str) -> str:

@@ -1,4 +1,9 @@
-"""Template rendering in Jinja's immutable sandbox: a template sees plain values and helpers only."""
+"""Template rendering in Jinja's immutable sandbox: a template sees plain values and helpers only.
+
+This module renders in the process that imports it and has no budget of its own: the app renders
+through `services.labels.render_process`, which runs this code in a child process with CPU and
+memory limits, so a template that loops for ever or fills memory stops there, not in a web worker.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -10,6 +15,7 @@ from markupsafe import Markup
 from services.labels.symbols import SYMBOLOGIES
 
 MAX_OUTPUT = 20_000  # characters of markup one label may produce
+MAX_EXPONENT = 1000  # `**` beyond this makes numbers no label prints, only work
 
 
 class LabelTemplateError(ValueError):
@@ -40,9 +46,21 @@ def barcode(symbology: str = "qr", data=None, left=0, top=0, size=None, width=No
         symbology, value, style, value)
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True,
-                                        lstrip_blocks=True)
+class LabelEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, refusing powers so large that computing them is the whole point."""
+
+    # Intercepting `**` also stops the compiler from folding `2 ** 99999999` while it compiles.
+    intercepted_binops = frozenset({"**"})
+
+    def call_binop(self, context, operator, left, right):
+        """`**` with a sensible exponent only; every other operator as usual."""
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise LabelTemplateError(f"** with an exponent above {MAX_EXPONENT} is not allowed on labels")
+        return super().call_binop(context, operator, left, right)
+
+
+def _environment() -> LabelEnvironment:
+    env = LabelEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.clear()  # no range/dict/lipsum/cycler beyond what we hand over
     env.globals["range"] = safe_range  # capped at 100000 items
     return env
@@ -60,8 +78,8 @@ def compile_body(body: str):
         raise LabelTemplateError(_describe(error)) from None
 
 
-def render_body(body: str, values: dict[str, str]) -> str:
-    """The label markup for one object's values; LabelTemplateError for any template fault."""
+def render_here(body: str, values: dict[str, str]) -> str:
+    """The label markup for one object's values, rendered in this process; LabelTemplateError for any fault."""
     template = compile_body(body)
     code = values.get("code", "")
 
@@ -69,16 +87,20 @@ def render_body(body: str, values: dict[str, str]) -> str:
         return barcode(symbology, data, left, top, size, width, height, _code=code)
 
     try:
-        html = template.render(values, barcode=bound_barcode)
+        # Streamed, so a loop that writes without end stops at the cap instead of filling memory.
+        parts, length = [], 0
+        for part in template.generate(values, barcode=bound_barcode):
+            length += len(part)
+            if length > MAX_OUTPUT:
+                raise LabelTemplateError(f"the template produced more than {MAX_OUTPUT} characters for one label")
+            parts.append(part)
     except LabelTemplateError:
         raise
     except TemplateError as error:  # includes the sandbox's SecurityError
         raise LabelTemplateError(_describe(error)) from None
     except (ArithmeticError, TypeError, ValueError, LookupError, OverflowError, RecursionError) as error:
         raise LabelTemplateError(f"{type(error).__name__}: {error}") from None
-    if len(html) > MAX_OUTPUT:
-        raise LabelTemplateError(f"the template produced more than {MAX_OUTPUT} characters for one label")
-    return html
+    return "".join(parts)
 
 
 def _describe(error: TemplateError) -> str:

@@ -50,3 +50,25 @@ def label_svg(boxes: list[Box], width_mm: float, height_mm: float) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_mm:g}mm" height="{height_mm:g}mm" '
             f'viewBox="0 0 {width_mm:g} {height_mm:g}"><rect width="100%" height="100%" fill="#fff"/>'
             f'{body}</svg>')
+
+
+def sheet_svg(setup, skip: int, count: int) -> str:
+    """The first page of a sheet as a map: the `skip` used positions crossed out, the next `count`
+    numbered in print order, the rest left empty (setup: a pdf.PageSetup with a sheet)."""
+    cells = []
+    for slot in range(setup.per_page):
+        x, y = setup.origin(slot)
+        w, h = setup.label_w, setup.label_h
+        if slot < skip:
+            cells.append(f'<rect class="used" x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="#ddd" stroke="#999"/>'
+                         f'<path d="M{x:g} {y:g}l{w:g} {h:g}M{x + w:g} {y:g}l{-w:g} {h:g}" stroke="#999"/>')
+        else:
+            printed = slot - skip < count
+            cells.append(f'<rect class="{"printed" if printed else "free"}" x="{x:g}" y="{y:g}" width="{w:g}" '
+                         f'height="{h:g}" fill="{"#fff" if printed else "#f6f6f6"}" stroke="{"#222" if printed else "#bbb"}"/>')
+            if printed:
+                cells.append(f'<text x="{x + w / 2:g}" y="{y + h / 2:g}" font-size="{min(w, h) / 2.5:.2f}" '
+                             f'text-anchor="middle" dominant-baseline="central" font-family="sans-serif">{slot - skip + 1}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{setup.page_w:g}mm" height="{setup.page_h:g}mm" '
+            f'viewBox="0 0 {setup.page_w:g} {setup.page_h:g}" stroke-width="0.4"><rect width="100%" height="100%" '
+            f'fill="#fff" stroke="#666"/>{"".join(cells)}</svg>')

@@ -56,8 +56,9 @@ def _text(box: Box, dpmm: int) -> str:
             f"^FB{_dots(box.width, dpmm)},{len(lines)},{spacing},{justify},0^FH_^FD{text}^FS")
 
 
-def label_zpl(boxes: list[Box], width_mm: float, height_mm: float, dpi: int = 203) -> str:
-    """One label as a ^XA ... ^XZ block (UTF-8, ^CI28) for a printer of `dpi`."""
+def label_zpl(boxes: list[Box], width_mm: float, height_mm: float, dpi: int = 203, copies: int = 1) -> str:
+    """One label as a ^XA ... ^XZ block (UTF-8, ^CI28) for a printer of `dpi`, printed `copies` times."""
     dpmm = DPMM.get(dpi, 8)
     fields = "\n".join(_barcode(b, dpmm) if b.kind == "barcode" else _text(b, dpmm) for b in boxes)
-    return f"^XA\n^CI28\n^PW{_dots(width_mm, dpmm)}\n^LL{_dots(height_mm, dpmm)}\n^LH0,0\n{fields}\n^XZ\n"
+    quantity = f"^PQ{copies}\n" if copies > 1 else ""
+    return f"^XA\n^CI28\n^PW{_dots(width_mm, dpmm)}\n^LL{_dots(height_mm, dpmm)}\n^LH0,0\n{fields}\n{quantity}^XZ\n"

@@ -18,6 +18,9 @@ from services import settings
 PRUNE_EVERY = 50
 PRUNE_BATCH = 500
 DELETE_BATCH = 5000
+# Actions of scans that only looked something up (the scan dialog, the API's scan). Every other
+# action changed data, and its rows are the audit trail: kept apart in retention (prune()).
+LOOKUP_ACTIONS = ("navigate", "")
 
 
 _TABLE = ScanLog.__table__
@@ -84,24 +87,44 @@ def storable(text: str) -> str:
 
 
 def prune(limit: int = PRUNE_BATCH, now: dt.datetime | None = None) -> int:
-    """Delete at most `limit` of the oldest rows beyond BARCODE_RESULTS_MAX_DAYS or _MAX_NUM.
+    """Delete at most `limit` of the oldest rows beyond the retention bounds; returns how many.
 
-    Every query here is an index seek, so the cost does not grow with the table. The count bound
-    is kept by id: rows older than the newest MAX_NUM ids go. Ids missing from that window (scans
-    deleted by hand) count against it, so the log may keep fewer rows than MAX_NUM, never more.
+    Lookups (scans that only looked something up: LOOKUP_ACTIONS) go after BARCODE_RESULTS_MAX_DAYS
+    and beyond BARCODE_RESULTS_MAX_NUM; rows of changes (link, unlink, move, count, receive, undo,
+    and any other action) only after BARCODE_CHANGES_MAX_DAYS, never by count, so nobody can push
+    the audit trail out by scanning. Every query is an index seek (created, or action + id), so the
+    cost does not grow with the table. The count bound works on ids: lookups older than the newest
+    MAX_NUM ids go, so the history may keep fewer lookups than MAX_NUM, never more.
     """
-    cutoff = (now or utcnow()) - dt.timedelta(days=settings.get("BARCODE_RESULTS_MAX_DAYS"))
-    too_old = db.session.scalars(
-        db.select(ScanLog.id).where(ScanLog.created_at < cutoff)
-        .order_by(ScanLog.created_at, ScanLog.id).limit(limit)).all()
-    deleted = delete_ids(list(too_old))
+    now = now or utcnow()
+    lookups_days = settings.get("BARCODE_RESULTS_MAX_DAYS")
+    changes_days = max(settings.get("BARCODE_CHANGES_MAX_DAYS"), lookups_days)  # changes outlive lookups
+    deleted = 0
+    first_kept = _first_id_since(now - dt.timedelta(days=lookups_days))
     newest = db.session.scalar(db.select(ScanLog.id).order_by(ScanLog.id.desc()).limit(1))
-    if deleted < limit and newest:
-        last_out = newest - settings.get("BARCODE_RESULTS_MAX_NUM")
-        surplus = db.session.scalars(
-            db.select(ScanLog.id).where(ScanLog.id <= last_out).order_by(ScanLog.id).limit(limit - deleted)).all()
-        deleted += delete_ids(list(surplus))
+    if newest:
+        # Everything before the first row young enough, and everything beyond the newest MAX_NUM ids.
+        last_out = max(first_kept - 1, newest - settings.get("BARCODE_RESULTS_MAX_NUM"))
+        for action in LOOKUP_ACTIONS:
+            deleted += delete_ids(db.session.scalars(
+                db.select(ScanLog.id).where(ScanLog.action == action, ScanLog.id <= last_out)
+                .order_by(ScanLog.id).limit(limit - deleted)).all())
+    if deleted < limit:
+        # Older than the changes' bound: lookups that old went above, so this walk meets changes only.
+        deleted += delete_ids(db.session.scalars(
+            db.select(ScanLog.id).where(ScanLog.id < _first_id_since(now - dt.timedelta(days=changes_days)))
+            .order_by(ScanLog.id).limit(limit - deleted)).all())
     return deleted
+
+
+def _first_id_since(moment: dt.datetime) -> int:
+    """The id of the oldest row written at `moment` or later (one past the newest when none is)."""
+    first = db.session.scalar(db.select(ScanLog.id).where(ScanLog.created_at >= moment)
+                              .order_by(ScanLog.created_at, ScanLog.id).limit(1))
+    if first is not None:
+        return first
+    newest = db.session.scalar(db.select(ScanLog.id).order_by(ScanLog.id.desc()).limit(1))
+    return (newest or 0) + 1
 
 
 def prune_all(batch: int = DELETE_BATCH) -> int:

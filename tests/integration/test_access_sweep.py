@@ -10,9 +10,11 @@ from blueprints.shared.access import ROLE_RANK, required_role
 # Routes that authenticate themselves (token or Basic auth) and are swept in the API's own tests.
 SKIP_BLUEPRINTS = {"api"}
 # The only writes a viewer may make: read-only lookups (scan to navigate; they add a scan-log row),
-# and changes to their own account (password, API tokens, other sessions).
+# changes to their own account (password, API tokens, other sessions), and printing, which posts
+# because a long selection does not fit in a URL (a job keeps its PDF an hour, capped).
 VIEWER_WRITES = {"scan.submit", "scan.submit_image", "account.change_password", "account.create_token",
-                 "account.revoke_token", "account.end_other_sessions"}
+                 "account.revoke_token", "account.end_other_sessions", "labels.preview", "labels.print_pdf",
+                 "labels.print_zpl", "labels.start_job", "labels.pick_list", "labels.pick_list_pdf"}
 
 
 def _url(rule) -> str:

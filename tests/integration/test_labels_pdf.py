@@ -91,7 +91,7 @@ def test_builtin_templates_exist_once(app):
 def test_every_builtin_label_decodes_at_300_dpi_and_resolves(app, inventory, tmp_path, object_type):
     ids = inventory[object_type]
     for template in printing.templates_for(object_type):
-        pdf = printing.build_pdf(template, object_type, ids)
+        pdf = printing.build_pdf(template, printing.PrintOrder(object_type, tuple(ids)))
         setup = printing.page_setup(template)
         expected_pages = -(-len(ids) // setup.per_page)
         sizes = media_boxes(pdf)
@@ -115,7 +115,7 @@ def test_every_builtin_label_decodes_at_300_dpi_and_resolves(app, inventory, tmp
 def test_sheet_template_fills_pages_in_order(app, inventory, tmp_path):
     sheet = next(t for t in printing.templates_for("stocklocation") if t.columns == 3 and t.rows == 8)
     ids = inventory["stocklocation"] * 13  # 26 labels: one full A4 page and two on the second
-    pdf = printing.build_pdf(sheet, "stocklocation", ids)
+    pdf = printing.build_pdf(sheet, printing.PrintOrder("stocklocation", tuple(ids)))
     assert media_boxes(pdf) == [pytest.approx((210 * PT_PER_MM, 297 * PT_PER_MM), abs=0.1)] * 2
     pages = rasterise(pdf, tmp_path, "sheet")
     cells = label_images(sheet, pages, len(ids))

@@ -59,7 +59,6 @@ def test_print_pdf_uses_the_default_template_then_the_admin_setting(viewer_clien
 
 
 @pytest.mark.parametrize("query, message", [
-    ("type=part", "id="),
     ("type=widget&id=1", "type is one of"),
     ("type=part&id=abc", "id="),
     ("type=part&id=999", "No part with id 999"),
@@ -85,7 +84,7 @@ def test_preview_shows_labels_and_template_choice(viewer_client, stock):
     page = viewer_client.get(f"/labels/print?type=stocklocation&id={stock['bin'].id}").get_data(as_text=True)
     assert page.count('class="label-face"') == 1
     assert "data:image/svg+xml;base64," in page
-    assert "Zebra 102 x 51 mm" in page and "/labels/print.pdf?" in page
+    assert "Zebra 102 x 51 mm" in page and 'formaction="/labels/print.pdf"' in page
 
 
 def test_long_batch_runs_in_the_background_with_progress(client_for, stock):
@@ -93,7 +92,7 @@ def test_long_batch_runs_in_the_background_with_progress(client_for, stock):
     ids = [stock["items"][0].id] * 120
     query = "type=stockitem&" + "&".join(f"id={i}" for i in ids)
     assert "Make PDF" in viewer.get(f"/labels/print?{query}").get_data(as_text=True)
-    started = viewer.get(f"/labels/jobs/start?{query}")
+    started = viewer.post("/labels/jobs/start", data={"type": "stockitem", "id": ids})
     assert started.status_code == 202
     job_id = re.search(r"/labels/jobs/([0-9a-f]{32})", started.get_data(as_text=True))[1]
     deadline = time.monotonic() + 60
@@ -182,12 +181,15 @@ def test_list_pages_print_the_ticked_rows(viewer_client, stock):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'formaction="/labels/print"' in html and 'formaction="/labels/reports/picklist"' in html
-    assert 'name="type" value="stockitem"' in html
+    assert 'name="type" value="stockitem"' in html and 'method="post"' in html
     ids = [item.id for item in stock["items"][:2]]
     preview = viewer_client.get(f"/labels/print?type=stockitem&id={ids[0]}&id={ids[1]}&q=")
     assert preview.status_code == 200 and preview.get_data(as_text=True).count('class="label-face"') == 2
-    empty = viewer_client.get("/labels/print?type=stockitem")
-    assert empty.status_code == 400 and "Choose what to print" in empty.get_data(as_text=True)
+    posted = viewer_client.post("/labels/print", data={"type": "stockitem", "id": ids, "back": "q=cable"})
+    assert posted.status_code == 303  # a short selection becomes a link that can be kept
+    assert viewer_client.get(posted.headers["Location"]).get_data(as_text=True).count('class="label-face"') == 2
+    picked = viewer_client.post("/labels/reports/picklist", data={"id": ids}, follow_redirects=True)
+    assert picked.status_code == 200 and "B10" in picked.get_data(as_text=True)
 
 
 def test_editor_preview_draws_an_unsaved_template_or_shows_its_errors(client_for, stock):
@@ -201,3 +203,45 @@ def test_editor_preview_draws_an_unsaved_template_or_shows_its_errors(client_for
     assert bad.status_code == 422 and "line 1" in bad.get_data(as_text=True)
     assert db.session.execute(db.select(LabelTemplate).filter_by(name="Draft")).scalar_one_or_none() is None
     assert client_for("operator").post("/labels/templates/preview", data=form).status_code == 403
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_print_with_nothing_ticked_goes_back_to_the_list_with_the_message_by_the_button(viewer_client, stock, method):
+    fields = {"type": "part", "back": "q=cable&page=1&next=//evil.example"}  # back: the list's own query
+    response = viewer_client.open("/labels/print", method=method,
+                                  **({"query_string": fields} if method == "GET" else {"data": fields}))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/parts/?q=cable&page=1"  # our list, its search kept, nothing else
+    page = viewer_client.get(response.headers["Location"]).get_data(as_text=True)
+    start = page.index('class="print-selection"')
+    selection = page[start:page.index("</form>", start)]
+    assert '<p class="selection-message" role="alert" data-selection-message>Tick the rows to print first.</p>' in selection
+    assert 'class="flash' not in page  # beside the button, not at the top
+    picked = viewer_client.post("/labels/reports/picklist", data={"type": "stockitem"})
+    assert picked.status_code == 303 and picked.headers["Location"] == "/stock-items/"
+
+
+def test_copies_and_start_position_on_a_sheet(viewer_client, stock, tmp_path):
+    sheet = next(t for t in printing.templates_for("stocklocation") if t.columns == 3 and t.rows == 8)
+    location = stock["bin"].id
+    query = f"type=stocklocation&id={location}&template={sheet.id}"
+    pdf = viewer_client.get(f"/labels/print.pdf?{query}&copies=3&start=23").data
+    assert page_sizes_mm(pdf) == [(210.0, 297.0)] * 2  # positions 23 and 24, then one on a second sheet
+    page = viewer_client.get(f"/labels/print?{query}&copies=3&start=23").get_data(as_text=True)
+    assert "Print 3 location labels" in page and 'value="23"' in page and "First sheet" in page
+    refused = viewer_client.get(f"/labels/print?{query}&start=25")
+    assert refused.status_code == 422 and "from 1 to 24" in refused.get_data(as_text=True)
+    assert viewer_client.get(f"/labels/print.pdf?{query}&start=25").status_code == 400
+    zpl = viewer_client.get(f"/labels/print.zpl?type=stocklocation&id={location}&copies=4").get_data(as_text=True)
+    assert zpl.count("^XA") == 1 and "^PQ4" in zpl
+    too_many = viewer_client.get(f"/labels/print.pdf?{query}&id={location}&id={location}&copies=2000")
+    assert too_many.status_code == 400 and "At most 5000 labels at once, not 6000" in too_many.get_data(as_text=True)
+
+
+def test_the_template_select_applies_itself_through_htmx(client_for, stock):
+    viewer = client_for("viewer", htmx=True)
+    sheet = next(t for t in printing.templates_for("stocklocation") if t.columns == 3 and t.rows == 8)
+    fragment = viewer.get(f"/labels/print?type=stocklocation&id={stock['bin'].id}&template={sheet.id}")
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and html.lstrip().startswith('<div id="print-page"')
+    assert 'hx-trigger="change"' in html and 'hx-get="/labels/print"' in html and "Start at position" in html

@@ -5,7 +5,8 @@ import pytest
 
 from services.labels.fonts import fit_lines
 from services.labels.layout import layout
-from services.labels.sandbox import LabelTemplateError, render_body
+from services.labels.render_process import render_body
+from services.labels.sandbox import LabelTemplateError
 from services.labels.svg import label_svg
 
 VALUES = {"code": "SSP12K", "name": "Widget", "title": "Widget"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from services.labels.layout import layout
-from services.labels.sandbox import render_body
+from services.labels.render_process import render_body
 from services.labels.zpl import field_data, label_zpl
 
 BODY = """\
