@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from blueprints.admin.display import visible
+from blueprints.shared.display import visible
 from extensions import db
 from models import User
 from tests.conftest import PASSWORD
