@@ -27,7 +27,7 @@ from models import OBJECT_TYPES, LabelTemplate
 from services.api_objects import Filter, server
 from services.labels import templates as label_templates
 from services.labels.context import MissingObjects, load_objects
-from services.labels.printing import PrintError, build_pdf, fits, template_choices
+from services.labels.printing import PrintError, PrintOrder, build_pdf, fits, template_choices
 from services.labels.sandbox import LabelTemplateError
 
 MAX_API_LABELS = 100  # ids travel in the PDF's address; larger batches print from the web page
@@ -113,7 +113,7 @@ def label_output(pk: int, ids: str):
     if None in numbers or len(numbers) > MAX_API_LABELS:
         raise ApiError(404, {"detail": "No matching object found."})
     try:
-        pdf = build_pdf(template, object_type, numbers)  # type: ignore[arg-type]
+        pdf = build_pdf(template, PrintOrder(object_type, tuple(numbers)))
     except (PrintError, LabelTemplateError) as error:
         raise ApiError(400, {"detail": str(error)}) from None
     response = make_response(pdf)

@@ -28,8 +28,9 @@ def test_change_password_and_manage_tokens_from_the_account_page(browser, live_s
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/")
 
-    page.click(".navbar summary.user")
-    page.click(".navbar .user-menu >> text=Your account")
+    menu = ".nav-menu" if size == "phone" else ".user-menu"  # the phone's menu button holds the user's links
+    page.click(f".navbar {menu} > summary")
+    page.click(f".navbar {menu} >> text=Your account")
     page.wait_for_url(f"{base_url}/account")
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["viewport"]["width"]
 
@@ -47,7 +48,9 @@ def test_change_password_and_manage_tokens_from_the_account_page(browser, live_s
     page.fill("input[name=confirm]", NEW)
     page.click("text=Change password")
     expect(page.locator(".flash")).to_contain_text("Your password is changed")
-    page.click("text=Sign out")
+    if size == "phone":
+        page.click(".navbar .nav-menu > summary")
+    page.click(f"{'.nav-menu' if size == 'phone' else '.nav-right'} button:has-text('Sign out')")
     page.fill("input[name=username]", "dana")
     page.fill("input[name=password]", NEW)
     page.click("button[type=submit]")

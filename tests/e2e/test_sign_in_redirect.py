@@ -28,7 +28,7 @@ def test_a_next_off_the_site_lands_on_the_home_page(browser, live_server, make_u
     make_user("desk", "viewer")
     context, page, leaving = _sign_in_with_next(browser, base_url, target)
     page.wait_for_url(f"{base_url}/")
-    assert leaving == [] and page.locator(".navbar .user").inner_text() == "desk"
+    assert leaving == [] and page.locator(".navbar .nav-right .user").inner_text() == "desk"
     context.close()
 
 

@@ -84,7 +84,7 @@ def test_the_scan_dialog_shows_the_limit_message_in_place(client_for):
     viewer = client_for("viewer", htmx=True)
     viewer.post("/scan", data={"barcode": "ONE"})
     fragment = viewer.post("/scan", data={"barcode": "TWO"}).get_data(as_text=True)
-    assert '<p class="scan-error" role="alert">Too many scans' in fragment and "<html" not in fragment
+    assert '<p class="scan-error" role="alert"><bdi>Too many scans' in fragment and "<html" not in fragment
 
 
 def test_the_rate_limit_is_a_bounded_setting():
