@@ -27,10 +27,19 @@ from blueprints.api.payload import FALSE_WORDS, MAX_FILTER_TEXT, NULL_WORDS, TRU
 from blueprints.api.server_info import STATUS_CLASSES
 from services.api_objects import SPECS, locations, server
 
-BOOL = {"type": "string", "enum": sorted(TRUE_WORDS | FALSE_WORDS | NULL_WORDS | {""})}
+
+
+def _any_case(words) -> dict:
+    """A string schema for `words` in any letter case (the API reads them case-insensitively, as
+    InvenTree's str2bool does; an enum would call "True" or "N" invalid although they work)."""
+    spelled = ("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word) for word in sorted(words))
+    return {"type": "string", "pattern": f"^(?:{'|'.join(spelled)})$"}
+
+
+BOOL = _any_case(TRUE_WORDS | FALSE_WORDS | NULL_WORDS | {""})
 TEXT = {"type": "string", "maxLength": MAX_FILTER_TEXT, "pattern": NO_NUL}
 FILTER_SCHEMAS = {"bool": BOOL, "id": PK, "int": {"type": "integer", "minimum": 0, "maximum": PK["maximum"]},
-                  "ref": {"anyOf": [PK, {"type": "string", "enum": sorted(NULL_WORDS)}]}, "text": TEXT}
+                  "ref": {"anyOf": [PK, _any_case(NULL_WORDS)]}, "text": TEXT}
 FLAG = {"type": "string"}  # read as yes when true, 1, yes... and no otherwise: any text is valid
 ORDERING = query("ordering", TEXT, "Fields to order by, comma-separated; '-' for descending")
 LIST_ERRORS = (400, 401, 403)

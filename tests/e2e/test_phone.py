@@ -83,7 +83,7 @@ def test_every_main_page_has_one_header_row_with_the_scan_button_and_no_sideways
         phone.get_by_role("button", name=session).tap()
         expect(phone.locator("[data-session-input]")).to_be_visible()
         _check_layout(phone, session)
-        expect(phone.locator(".session-actions button[data-commit]")).to_be_in_viewport()
+        expect(phone.locator(".session-actions button.primary")).to_be_in_viewport()  # commit, or review first
     assert phone.script_errors == []
 
 
