@@ -72,7 +72,7 @@ def test_the_pages_with_scripts_raise_no_errors(admin_page, live_server, store):
 
     page.goto(f"{base_url}/search?q=res")  # the search over everything, the tree opened through htmx
     page.goto(f"{base_url}/locations/tree")
-    page.locator("details summary").first.click(position={"x": 4, "y": 10})
+    page.locator(".location-tree details summary").first.click(position={"x": 4, "y": 10})
     page.wait_for_selector(".tree-children li")
     page.goto(f"{base_url}/admin/settings")
     page.goto(f"{base_url}/labels/")
