@@ -208,3 +208,13 @@ def test_the_code_of_a_deleted_object_says_it_was_deleted(hx_client, part):
 
     never = hx_client.post("/scan", data={"barcode": internal_code("part", 999), "source": "dialog"})
     assert "Part 999 does not exist." in never.get_data(as_text=True)
+
+
+def test_the_scanner_check_is_linked_from_the_scan_dialog_and_the_user_menus(viewer_client):
+    html = viewer_client.get("/").get_data(as_text=True)
+    dialog = html.split('class="hint scan-dialog-foot"')[1].split("</p>")[0]
+    desk_menu = html.split('<details class="user-menu">')[1].split("</details>")[0]
+    phone_menu = html.split('<details class="nav-menu">')[1].split("</details>")[0]
+    for where in (dialog, desk_menu, phone_menu):
+        assert 'href="/scan/check">Check your scanner</a>' in where
+    assert viewer_client.get("/scan/check").status_code == 200

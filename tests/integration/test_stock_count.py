@@ -125,3 +125,21 @@ def test_csv_report_defuses_formulas(operator_client, shop):
     session_id = _start(operator_client, shop.shelf_a, kind="count")
     text = operator_client.get(f"/stock/sessions/{session_id}/report.csv").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in text
+
+
+def test_the_count_rows_in_the_scan_history_say_their_source_action_result_and_time(operator_client, shop):
+    from models import ScanLog
+
+    a, b = shop.items[:2]
+    session_id = _start(operator_client, shop.shelf_a, kind="count")
+    _scan(operator_client, session_id, code(a))
+    _scan(operator_client, session_id, code(b))
+    _scan(operator_client, session_id, "99")
+    _commit_as_reviewed(operator_client, session_id)
+    rows = db.session.execute(db.select(ScanLog).order_by(ScanLog.id)).scalars().all()
+    commit = rows[-1]
+    assert (commit.action, commit.source, commit.result) == ("commit", "button", "done")
+    assert (commit.object_type, commit.object_id) == ("stocklocation", shop.shelf_a.id)
+    assert all(row.duration_ms > 0 for row in rows)
+    scans = [(row.action, row.source, row.result) for row in rows if row.data]
+    assert scans == [("count", "page", "done")] * 2  # the two labels scanned; the typed 99 is no barcode

@@ -160,3 +160,16 @@ def test_the_supplier_part_page_lists_its_stock_and_receives_a_package_without_a
     entry = db.session.execute(db.select(StockTracking).filter_by(stock_item_id=unlabelled.id)).scalar_one()
     log = db.session.get(ScanLog, entry.scan_log_id)
     assert (log.action, log.source, log.result, log.object_id) == ("receive", "button", "done", unlabelled.id)
+
+
+def test_a_label_that_names_two_supplier_parts_says_so_and_offers_both(client_for, shop):
+    farnell = Company(name="Farnell", is_supplier=True)
+    other = SupplierPart(part=shop.opamp, supplier=farnell, sku="1234567", mpn="LM358BIDDFR")
+    db.session.add_all([farnell, other])
+    db.session.commit()
+    # An ECIA label with only the manufacturer's part number: both suppliers carry it.
+    answer = client_for("operator", htmx=True).post(
+        "/scan", data={"barcode": "[)>\x1e06\x1d1PLM358BIDDFR\x1dQ10\x1e\x04", "source": "wedge"})
+    body = answer.get_data(as_text=True)
+    assert answer.headers["X-Scan-Result"] == "choose" and "names more than one thing" in body
+    assert f"/supplier-parts/{shop.lm358.id}" in body and f"/supplier-parts/{other.id}" in body
