@@ -21,6 +21,7 @@ streamed response (stream_with_context) finds its request context on whichever t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import io
 import sys
@@ -63,7 +64,12 @@ class Bridge:
                 await _send_refusal(send, refused)
                 return
             except ConnectionError:
-                return  # the client went away before it finished sending
+                # granian reports a body it cannot parse (a malformed chunk) as a disconnect too. A client
+                # that did go away never reads this; one that sent garbage learns it was its fault.
+                with contextlib.suppress(Exception):
+                    await _send_refusal(send, Refused(400, "The request body could not be read.",
+                                                      (b"connection", b"close")))
+                return
             await self._respond(wsgi_environ(scope, body), send)
         finally:
             self.buffered -= held

@@ -12,11 +12,12 @@ from extensions import db
 from models import Company, Part, StockItem, StockLocation, natural_key
 from tests.conftest import _base_config
 from tests.integration.test_search_index import query_plan
+from tests.page_text import html_of
 
 
 def names_on(client, url: str) -> list[str]:
     """The linked names in a list page's first column, top to bottom."""
-    html = client.get(url).get_data(as_text=True)
+    html = html_of(client.get(url))
     return re.findall(r'<td><a href="/[a-z-]+/\d+">([^<]+)</a>', html)
 
 

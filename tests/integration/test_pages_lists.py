@@ -156,6 +156,6 @@ def test_the_parts_list_shows_each_parts_stock(operator_client):
     db.session.commit()
     html = operator_client.get("/parts/").get_data(as_text=True)
     assert "In stock" in html
-    cable_row = html.split(">Cable</a>")[1].split("</tr>")[0]
-    assert '<td class="num">12.5 <span class="hint">m</span></td>' in cable_row
-    assert '<span class="hint">none</span>' in html.split(">Fuse</a>")[1].split("</tr>")[0]
+    cable_row = html.split(">Cable</bdi></a>")[1].split("</tr>")[0]
+    assert '<td class="num">12.5 <span class="hint"><bdi>m</bdi></span></td>' in cable_row
+    assert '<span class="hint">none</span>' in html.split(">Fuse</bdi></a>")[1].split("</tr>")[0]

@@ -7,6 +7,7 @@ import pytest
 
 from extensions import db
 from models import Part, StockItem, StockLocation
+from tests.page_text import html_of
 
 
 def make_tree():
@@ -22,9 +23,9 @@ def make_tree():
 
 def test_create_a_sub_location_from_the_parent_page(operator_client):
     building, *_ = make_tree()
-    page = operator_client.get(f"/locations/{building.id}").get_data(as_text=True)
+    page = html_of(operator_client.get(f"/locations/{building.id}"))
     assert f"/locations/new?parent={building.id}" in page
-    form = operator_client.get(f"/locations/new?parent={building.id}").get_data(as_text=True)
+    form = html_of(operator_client.get(f"/locations/new?parent={building.id}"))
     assert f'<option selected value="{building.id}">' in form
     response = operator_client.post("/locations/new", data={"name": "Stores", "parent_id": str(building.id)})
     assert response.status_code == 303
@@ -36,7 +37,7 @@ def test_location_page_shows_breadcrumb_children_and_stock(operator_client):
     building, room, shelf, bin_ = make_tree()
     db.session.add(StockItem(part=Part(name="LM358 op-amp"), location=shelf, quantity=Decimal(42)))
     db.session.commit()
-    html = operator_client.get(f"/locations/{shelf.id}").get_data(as_text=True)
+    html = html_of(operator_client.get(f"/locations/{shelf.id}"))
     breadcrumb = html.split('class="breadcrumb"')[1].split("</nav>")[0]
     assert f'/locations/{building.id}"' in breadcrumb and f'/locations/{room.id}"' in breadcrumb
     assert breadcrumb.index("Building A") < breadcrumb.index("Lab") < breadcrumb.index("Shelf 2")
@@ -46,7 +47,7 @@ def test_location_page_shows_breadcrumb_children_and_stock(operator_client):
 
 def test_moving_a_location_under_its_own_descendant_is_refused_at_any_depth(operator_client):
     building, room, shelf, bin_ = make_tree()
-    form = operator_client.get(f"/locations/{building.id}/edit").get_data(as_text=True)
+    form = html_of(operator_client.get(f"/locations/{building.id}/edit"))
     assert f'value="{bin_.id}"' not in form  # not even offered
     response = operator_client.post(f"/locations/{building.id}/edit", data={"name": "Building A", "parent_id": str(bin_.id)})
     assert response.status_code == 422
@@ -81,7 +82,7 @@ def test_deleting_an_empty_location(operator_client):
 
 def test_location_list_shows_paths(operator_client):
     make_tree()
-    html = operator_client.get("/locations/?q=bin").get_data(as_text=True)
+    html = html_of(operator_client.get("/locations/?q=bin"))
     assert "Building A / Lab / Shelf 2 / Bin 7" in html and "1 found" in html
 
 
@@ -99,7 +100,7 @@ def stock_tree():
 
 def test_the_tree_shows_each_top_location_with_its_stock_totals(viewer_client):
     building, room, *_ = stock_tree()
-    html = viewer_client.get("/locations/tree").get_data(as_text=True)
+    html = html_of(viewer_client.get("/locations/tree"))
     assert html.index(">Annex<") < html.index(">Building A<")
     node = html.split(">Building A</a>")[1].split("</summary>")[0]
     assert "3 items in all · 0 right here" in node
@@ -111,10 +112,10 @@ def test_the_tree_shows_each_top_location_with_its_stock_totals(viewer_client):
 
 def test_one_level_of_the_tree_for_htmx_and_the_tree_from_a_location(viewer_client, hx_client):
     building, room, shelf, bin_ = stock_tree()
-    level = hx_client.get(f"/locations/tree?root={room.id}").get_data(as_text=True)
+    level = html_of(hx_client.get(f"/locations/tree?root={room.id}"))
     assert level.lstrip().startswith('<ul class="location-tree">') and "<html" not in level
     assert ">Shelf 2</a>" in level and "3 items in all · 1 right here" in level
-    page = viewer_client.get(f"/locations/tree?root={shelf.id}").get_data(as_text=True)
+    page = html_of(viewer_client.get(f"/locations/tree?root={shelf.id}"))
     assert "<html" in page and ">Bin 7</a>" in page and "2 items" in page
     breadcrumb = page.split('class="breadcrumb"')[1].split("</nav>")[0]
     assert f'/locations/tree?root={room.id}"' in breadcrumb and "Building A" in breadcrumb
@@ -136,10 +137,10 @@ def test_a_loop_already_in_the_data_does_not_hang_the_tree(viewer_client):
 
 def test_a_location_page_can_show_the_stock_of_its_sub_locations(viewer_client):
     building, room, shelf, bin_ = stock_tree()
-    here = viewer_client.get(f"/locations/{room.id}").get_data(as_text=True)
+    here = html_of(viewer_client.get(f"/locations/{room.id}"))
     assert "No stock items." in here and "Fuse 1A" not in here
     assert f'href="/locations/{room.id}?sub=1#stock"' in here
-    within = viewer_client.get(f"/locations/{room.id}?sub=1").get_data(as_text=True)
+    within = html_of(viewer_client.get(f"/locations/{room.id}?sub=1"))
     assert "3 stock items here and below." in within
     table = within.split('<table class="stock-items">')[1].split("</table>")[0]
     places = [chunk.split("</a>")[0] for chunk in table.split('">Shelf 2')[1:]]
@@ -156,7 +157,7 @@ def test_a_level_with_very_much_stock_below_counts_up_to_a_cap(viewer_client, mo
     building, room, shelf, bin_ = stock_tree()
     monkeypatch.setattr(locations, "EXACT_LIMIT", 2)
     monkeypatch.setattr(locations, "COUNT_CAP", 1)
-    html = viewer_client.get(f"/locations/tree?root={room.id}").get_data(as_text=True)
+    html = html_of(viewer_client.get(f"/locations/tree?root={room.id}"))
     assert "1+ items in all · 1 right here" in html
-    within = viewer_client.get(f"/locations/{room.id}?sub=1").get_data(as_text=True)
+    within = html_of(viewer_client.get(f"/locations/{room.id}?sub=1"))
     assert "1+ stock items here and below" in within

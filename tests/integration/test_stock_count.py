@@ -99,7 +99,7 @@ def test_an_item_counted_by_scan_only_keeps_its_quantity_and_nothing_is_written_
     html = unreviewed.get_data(as_text=True)
     assert "Check before committing" in html
     change = re.search(rf'<li data-item="{stray.id}">(.*?)</li>', html, re.S).group(1)
-    assert "quantity <strong>5</strong> kept" in change and "moves here from Store / Shelf B" in change
+    assert "quantity <strong>5</strong> kept" in change and "moves here from <bdi>Store / Shelf B</bdi>" in change
     assert _commit_as_reviewed(operator_client, session_id).status_code == 200
     assert (_item(stray.id).location_id, _item(stray.id).quantity) == (shop.shelf_a.id, Decimal(5))
     history = db.session.execute(db.select(StockTracking).filter_by(stock_item_id=stray.id)).scalar_one()

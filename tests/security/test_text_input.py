@@ -94,13 +94,13 @@ MALFORMED_CHUNKS = [b"zz\r\nabc\r\n0\r\n\r\n", b"-5\r\nabc\r\n0\r\n\r\n", b"3\r\
 
 
 @pytest.mark.slow
-def test_a_malformed_chunked_body_is_a_400_on_gunicorn(database_url, tmp_path):
-    """gunicorn raises its own parse error while the app reads the body; that is the client's fault."""
+def test_a_malformed_chunked_body_is_a_400_from_the_server(database_url, tmp_path):
+    """granian cannot parse the body and reports it as a disconnect; the bridge answers 400 (it was a 500)."""
     import socket
 
     from bench.serving import Server
 
-    server = Server(database_url, workers=1, log_path=tmp_path / "gunicorn.log")
+    server = Server(database_url, workers=1, log_path=tmp_path / "server.log")
     server.start()
     try:
         for body in MALFORMED_CHUNKS:
@@ -115,4 +115,4 @@ def test_a_malformed_chunked_body_is_a_400_on_gunicorn(database_url, tmp_path):
                 assert status.startswith(b"HTTP/1.1 4"), (path, body, status)
     finally:
         server.stop()
-    assert "Traceback" not in (tmp_path / "gunicorn.log").read_text()
+    assert "Traceback" not in (tmp_path / "server.log").read_text()
