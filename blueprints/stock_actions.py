@@ -171,13 +171,19 @@ def count_line(session_id: int, line_id: int):
     return _session_page(scan_session, block="staged")
 
 
+def _count(session_id: int, refusal: str):
+    """The session if it is a count (its owner's or an admin's); 404 saying `refusal` otherwise."""
+    scan_session = _session(session_id)
+    if scan_session.kind != "count":
+        abort(404, description=refusal)
+    return scan_session
+
+
 @bp.route("/sessions/<id:session_id>/review")
 @requires("operator")
 def review_count(session_id: int):
     """Every change committing the count would write, to confirm before anything is written."""
-    scan_session = _session(session_id)
-    if scan_session.kind != "count":
-        abort(404, description="Only a count is reviewed before its commit.")
+    scan_session = _count(session_id, "Only a count is reviewed before its commit.")
     if scan_session.status != "open":
         return redirect_to(url_for(".session_page", session_id=scan_session.id))
     return _session_page(scan_session, block="staged", review=count_commit.review(scan_session))
@@ -212,9 +218,7 @@ def finish_session(session_id: int, verb: str):
 @requires("operator")
 def count_csv(session_id: int):
     """The count report as a CSV download (its owner's or an admin's, like the session page)."""
-    scan_session = _session(session_id)
-    if scan_session.kind != "count":
-        abort(404, description="Only counts have a report.")
+    scan_session = _count(session_id, "Only counts have a report.")
     filename = f"count-{scan_session.location_id}-{scan_session.id}.csv"
     return Response(count.csv_report(scan_session), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
