@@ -187,7 +187,10 @@ def test_a_client_that_disconnects_mid_body_never_reaches_the_app(app_bridge):
         await app_bridge(scope, receive, send)
 
     asyncio.run(run())
-    assert sent == [] and app_bridge.wsgi_app.config["SEEN"] == [] and app_bridge.buffered == 0
+    # granian reports a body it cannot parse as a disconnect too, so the bridge answers 400 (a client
+    # that did go away never reads it); the app is never reached and nothing stays buffered.
+    assert [message.get("status") for message in sent if message["type"] == "http.response.start"] == [400]
+    assert app_bridge.wsgi_app.config["SEEN"] == [] and app_bridge.buffered == 0
 
 
 def test_a_long_answer_streams_in_batches_with_its_request_context(app_bridge):
