@@ -72,6 +72,7 @@ def write_lock_held(database_url: str):
                                                 "current_database() AND wait_event_type = 'Lock'"))
                     if waiting >= n:
                         return
+                    probe.rollback()  # pg_stat_activity is a snapshot per transaction: take a new one
                     time.sleep(0.05)
             raise AssertionError(f"{n} requests never queued behind the lock")
 
