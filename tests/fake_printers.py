@@ -1,0 +1,115 @@
+"""Fake network label printers on 127.0.0.1 for the tests and the bench: real TCP sockets that
+capture what they are sent and answer as the printers do (a Zebra's ~HS, a Brother QL's status
+records), and a "black hole" that accepts connections and never reads."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+from brother_ql.reader import chunker
+
+ZPL_STATUS = b"\x02030,0,0,1245,000,0,0,0,000,0,0,0\x03\r\n\x02001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n"
+ZPL_PAPER_OUT = ZPL_STATUS.replace(b"\x02030,0,", b"\x02030,1,", 1)
+
+
+def brother_status(kind: int, media_width: int = 62, media_length: int = 0, errors: int = 0) -> bytes:
+    """A 32-byte Brother QL status record (kind 0 reply, 1 printing completed, 2 error) from a QL-820NWB."""
+    record = bytearray(32)
+    record[0:4] = b"\x80\x20\x42\x34"
+    record[4] = 0x41  # QL-820NWB
+    record[8] = errors & 0xFF
+    record[10], record[11] = media_width, 0x0A if not media_length else 0x0B
+    record[17], record[18] = media_length, kind
+    return bytes(record)
+
+
+class FakePrinter:
+    """A TCP printer on 127.0.0.1 (kind zpl, brother or blackhole); `jobs` holds the bytes of each
+    connection that sent labels, `last_byte_at` when the last byte arrived (time.perf_counter)."""
+
+    def __init__(self, kind: str = "zpl", port: int = 0, paper_out: bool = False, media=(62, 0)):
+        self.kind, self.paper_out, self.media = kind, paper_out, media
+        self.jobs: list[bytes] = []
+        self.connections = 0
+        self.last_byte_at = 0.0
+        self._server = socket.create_server(("127.0.0.1", port))  # SO_REUSEADDR: a port can come back
+        self.port = self._server.getsockname()[1]
+        self._open: list[socket.socket] = []
+        self._stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                connection, _ = self._server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self._open.append(connection)
+            if self.kind != "blackhole":
+                threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        data = b""
+        with connection:
+            while True:
+                try:
+                    chunk = connection.recv(65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                self.last_byte_at = time.perf_counter()
+                data += chunk
+                data = self._answer(connection, data)
+        if data.strip():
+            self.jobs.append(data)
+
+    def _answer(self, connection: socket.socket, data: bytes) -> bytes:
+        """Answer what is complete; returns what to keep (labels stay, queries are consumed)."""
+        if self.kind == "zpl":
+            while b"~HS" in data:
+                before, _, data = data.partition(b"~HS")
+                if before.strip():
+                    self.jobs.append(before)
+                connection.sendall(ZPL_PAPER_OUT if self.paper_out else ZPL_STATUS)
+            return data
+        width, length = self.media
+        if data.endswith(b"\x1biS"):  # status request
+            connection.sendall(brother_status(0, width, length))
+            return b""
+        if data.endswith(b"\x1a"):  # the last page's print command, if the raster parses to the end
+            try:
+                pages = sum(1 for chunk in chunker(data) if chunk[:1] in (b"\x0c", b"\x1a"))
+            except Exception:
+                return data
+            self.jobs.append(data)
+            connection.sendall(b"".join(brother_status(1, width, length) for _ in range(pages)))
+            return b""
+        return data
+
+    def close(self) -> None:
+        """Stop listening and drop every connection (the printer is switched off)."""
+        self._stopped.set()
+        try:
+            self._server.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread, which holds the port
+        except OSError:
+            pass
+        self._server.close()
+        for connection in self._open:
+            try:
+                connection.close()
+            except OSError:
+                pass
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connections are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
