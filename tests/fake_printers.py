@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
 
 from brother_ql.reader import chunker
 
@@ -113,3 +114,43 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class CupsServer:
+    """A private CUPS server on a loopback port with a cups-pdf queue (scripts/cups-test-server.sh):
+    `address` is what a Shelfscan CUPS printer is set up with; printed PDFs appear in `out`."""
+
+    def __init__(self, folder: Path):
+        import subprocess
+
+        self.folder, self.port = folder, closed_port()
+        script = Path(__file__).resolve().parent.parent / "scripts" / "cups-test-server.sh"
+        done = subprocess.run([str(script), str(folder), str(self.port)], capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"CUPS did not start: {done.stderr.strip()}")
+        self.queue = done.stdout.strip().splitlines()[-1]
+        self.address = f"{self.queue}@127.0.0.1:{self.port}"
+        self.out = folder / "out"
+
+    def stop(self) -> None:
+        """Stop the server and remove the queue's cups-pdf settings."""
+        import os
+        import signal
+
+        try:
+            os.kill(int((self.folder / "cupsd.pid").read_text()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
+        Path(f"/etc/cups/cups-pdf-{self.queue}.conf").unlink(missing_ok=True)
+
+
+def cups_available() -> str:
+    """Why a private CUPS server cannot run here ('' when it can)."""
+    import os
+    import shutil
+
+    if not (shutil.which("lp") and Path("/usr/sbin/cupsd").exists() and Path("/usr/lib/cups/backend/cups-pdf").exists()):
+        return "cups and printer-driver-cups-pdf are not installed (scripts/system-deps.sh test)"
+    if os.geteuid() != 0:
+        return "cups-pdf reads its queue settings from /etc/cups, which needs root"
+    return ""
