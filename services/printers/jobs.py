@@ -61,6 +61,11 @@ def submit(user_id: int | None, printer_id: int | None, order: PrintOrder, templ
                            start=order.start, labels=order.count))
 
 
+def print_received(item_id: int, user_id: int | None, printer_id: int | None = None) -> PrintJob:
+    """Queue the label of a just-received stock item (printer_id None: the default printer); JobRefused if it cannot."""
+    return submit(user_id, printer_id, PrintOrder("stockitem", (item_id,)))
+
+
 def test_print(user_id: int, printer_id: int) -> PrintJob:
     """Queue a test label (made-up values on the printer's part template) for a printer."""
     printer = _printer(printer_id)
