@@ -110,7 +110,7 @@ def print_to_printer():
 
 def _job_answer(job):
     if not htmx:
-        return redirect_to(url_for("labels.print_job", job_id=job.id))
+        return redirect_to(url_for("labels.print_job", print_job_id=job.id))
     return render(JOB_PAGE, block="print_job", status=202, job=jobs.describe(job))
 
 
@@ -119,18 +119,18 @@ def _job_or_404(job_id: int):
     return job or abort(404, description="No such print job (jobs are kept for two weeks).")
 
 
-@bp.route("/print-jobs/<id:job_id>")
-def print_job(job_id: int):
+@bp.route("/print-jobs/<id:print_job_id>")
+def print_job(print_job_id: int):
     """A print job's status (htmx polls it while it is queued or sending)."""
-    return render(JOB_PAGE, block="print_job", job=jobs.describe(_job_or_404(job_id)))
+    return render(JOB_PAGE, block="print_job", job=jobs.describe(_job_or_404(print_job_id)))
 
 
-@bp.route("/print-jobs/<id:job_id>/retry", methods=["POST"])
+@bp.route("/print-jobs/<id:print_job_id>/retry", methods=["POST"])
 @requires("operator")
-def retry_print_job(job_id: int):
+def retry_print_job(print_job_id: int):
     """Send a failed job again."""
     try:
-        job = jobs.retry(_job_or_404(job_id))
+        job = jobs.retry(_job_or_404(print_job_id))
     except jobs.JobRefused as refused:
         abort(409, description=str(refused))
     return _job_answer(job)
