@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from brother_ql.reader import chunker
+from brother_ql.reader import OPCODES, match_opcode
 
 ZPL_STATUS = b"\x02030,0,0,1245,000,0,0,0,000,0,0,0\x03\r\n\x02001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n"
 ZPL_PAPER_OUT = ZPL_STATUS.replace(b"\x02030,0,", b"\x02030,1,", 1)
@@ -57,6 +57,7 @@ class FakePrinter:
 
     def _serve(self, connection: socket.socket) -> None:
         data = b""
+        self._parsed = 0  # Brother: how far the instructions have been read
         with connection:
             while True:
                 try:
@@ -80,18 +81,38 @@ class FakePrinter:
                     self.jobs.append(before)
                 connection.sendall(ZPL_PAPER_OUT if self.paper_out else ZPL_STATUS)
             return data
+        return self._brother(connection, data)
+
+    def _brother(self, connection: socket.socket, data: bytes) -> bytes:
+        """Read whole instructions as brother_ql's reader does (its opcode table), answering a status
+        request at once and each print command with 'printing completed', as a QL does page by page."""
         width, length = self.media
-        if data.endswith(b"\x1biS"):  # status request
-            connection.sendall(brother_status(0, width, length))
-            return b""
-        if data.endswith(b"\x1a"):  # the last page's print command, if the raster parses to the end
+        view, position = memoryview(data), self._parsed
+        while position < len(data):
             try:
-                pages = sum(1 for chunk in chunker(data) if chunk[:1] in (b"\x0c", b"\x1a"))
-            except Exception:
-                return data
-            self.jobs.append(data)
-            connection.sendall(b"".join(brother_status(1, width, length) for _ in range(pages)))
-            return b""
+                opcode = match_opcode(bytes(view[position:position + 5]))
+            except AssertionError:
+                if len(data) - position < 5:
+                    break  # the rest of an opcode is still on its way
+                raise
+            name, fixed, _ = OPCODES[opcode]
+            size = len(opcode) + max(fixed, 0)
+            if "raster" in name:
+                if len(data) - position < 3:
+                    break
+                size += data[position + 2] + 2
+            if len(data) - position < size:
+                break
+            position += size
+            if name == "status request":
+                connection.sendall(brother_status(0, width, length))
+            elif name == "print":
+                connection.sendall(brother_status(1, width, length))
+                if opcode == b"\x1a":  # the last page: the job is complete
+                    self.jobs.append(data[:position])
+                    data, position = data[position:], 0
+                    view = memoryview(data)
+        self._parsed = position
         return data
 
     def close(self) -> None:
