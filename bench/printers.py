@@ -114,8 +114,10 @@ def main() -> None:
                         if job["state"] != "printed":
                             raise SystemExit(f"{kind}: {job['message']}")
                         last = last_pdf_written(target.out, before) if kind == "cups" else target.last_byte_at
-                        sent = f"{sum(map(len, target.jobs)) / 1024:6.0f} KiB" if kind != "cups" else "     PDF"
-                        target.jobs.clear()
+                        sent = "     PDF"
+                        if kind != "cups":
+                            sent = f"{sum(map(len, target.jobs)) / 1024:6.0f} KiB"
+                            target.jobs.clear()
                         print(f"  {kind:8s} {count:4d} labels: last byte after {last - started:6.2f} s, job done after "
                               f"{done - started:6.2f} s, {job_cpu:5.2f} s CPU, {sent}")
             finally:
