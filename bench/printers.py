@@ -17,23 +17,12 @@ import os
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.labels import cpu  # noqa: E402 (after the path)
-
-
-def wait_printed(jobs, job_id: int, seconds: float = 600) -> dict:
-    """The job once it is printed (or failed)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        described = jobs.describe(jobs.get(job_id, 0, True))
-        if described["complete"]:
-            return described
-        time.sleep(0.01)
-    raise SystemExit(f"job {job_id} did not finish in {seconds} s")
+from bench.labels import cpu, seed_stock_items  # noqa: E402 (after the path)
+from tests.fake_printers import wait_for_job  # noqa: E402
 
 
 def last_pdf_written(folder: Path, before: set, seconds: float = 600) -> float:
@@ -81,11 +70,8 @@ def main() -> None:
     parser.add_argument("--counts", type=int, nargs="+", default=[1, 50, 500])
     parser.add_argument("--kinds", nargs="+", default=["zpl", "brother", "cups"], choices=["zpl", "brother", "cups"])
     args = parser.parse_args()
-    from flask_migrate import upgrade
-
     from app import create_app
     from extensions import db
-    from models import Part, StockItem, StockLocation
     from services.labels.printing import PrintOrder
     from services.printers import jobs, registry
 
@@ -93,23 +79,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"})
         with app.app_context():
-            upgrade()
-            shelf = StockLocation(name="Bench shelf", parent=StockLocation(name="Store"))
-            part = Part(name="Resistor 10kΩ 0603 thick film 1%", ipn="R-10K-0603", units="pcs")
-            db.session.add_all([shelf, part])
-            db.session.add_all(StockItem(part=part, location=shelf, quantity=Decimal(i + 1), batch=f"L{i:05d}")
-                               for i in range(max(args.counts)))
-            db.session.commit()
-            ids = tuple(db.session.execute(db.select(StockItem.id)).scalars())
+            ids = tuple(seed_stock_items(max(args.counts)))
             print(f"Print to the last byte at the printer (stock-item labels, 62 x 29 mm); "
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores:")
             try:
                 for kind, printer, target in printers(args.kinds, registry, stack):
-                    wait_printed(jobs, jobs.submit(None, printer.id, PrintOrder("stockitem", ids[:2])).id)  # warm up
+                    wait_for_job(jobs.submit(None, printer.id, PrintOrder("stockitem", ids[:2])).id)  # warm up
                     for count in args.counts:
                         before = {p.name for p in target.out.glob("*.pdf")} if kind == "cups" else set()
                         started, used = time.perf_counter(), cpu()
-                        job = wait_printed(jobs, jobs.submit(None, printer.id, PrintOrder("stockitem", ids[:count])).id)
+                        job = wait_for_job(jobs.submit(None, printer.id, PrintOrder("stockitem", ids[:count])).id)
                         done, job_cpu = time.perf_counter(), cpu() - used
                         if job["state"] != "printed":
                             raise SystemExit(f"{kind}: {job['message']}")

@@ -15,21 +15,15 @@ from brother_ql.reader import BrotherQLReader
 from barcodes.decode import decode
 from barcodes.internal import internal_code
 from extensions import db
-from models import Part, StockItem, StockLocation, User
+from models import Part, StockItem, StockLocation
 from services.labels.printing import PrintOrder, templates_for
 from services.printers import jobs, registry
-from tests.fake_printers import FakePrinter, closed_port
+from tests.fake_printers import FakePrinter, closed_port, wait_for_job
 
 
-def wait_for(job_id: int, seconds: float = 60) -> dict:
-    """The job's description once it is printed or failed."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        described = jobs.describe(jobs.get(job_id, 0, True))
-        if described["complete"]:
-            return described
-        time.sleep(0.05)
-    raise AssertionError(f"print job {job_id} still {described['state']} after {seconds} s")
+def wait_for(job_id: int) -> dict:
+    """The job once it is printed or failed (within a minute)."""
+    return wait_for_job(job_id, 60)
 
 
 @pytest.fixture
