@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from blueprints.forms.printers import PrinterForm
 from blueprints.labels import bp
-from blueprints.labels.printing import _order
+from blueprints.labels.printing import requested_order
 from blueprints.shared.access import requires
 from blueprints.shared.args import arg_id
 from blueprints.shared.crud import attach_errors
@@ -99,7 +99,7 @@ def test_printer(printer_id: int):
 @requires("operator")
 def print_to_printer():
     """Send the labels of the request's order to a printer (the default unless one is chosen)."""
-    template, order = _order()
+    template, order = requested_order()
     template_id = template.id if arg_id("template", where="form") else None  # else the printer's own
     try:
         job = jobs.submit(current_user.id, arg_id("printer", where="form"), order, template_id)

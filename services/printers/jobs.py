@@ -14,6 +14,7 @@ import threading
 from collections import defaultdict
 
 from flask import Flask, current_app
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from extensions import db
 from models import LabelTemplate, PrintJob, Printer, utcnow
@@ -98,8 +99,12 @@ def retry(job: PrintJob) -> PrintJob:
 
 
 def _set(job: PrintJob, state: str, message: str = "") -> None:
-    job.state, job.message, job.updated_at = state, message, utcnow()
-    db.session.commit()
+    """Record a job's state; a job deleted meanwhile (pruned, or its database emptied) is let go."""
+    try:
+        job.state, job.message, job.updated_at = state, message, utcnow()
+        db.session.commit()
+    except (ObjectDeletedError, StaleDataError):
+        db.session.rollback()
 
 
 def _run(app: Flask, job_id: int) -> None:
@@ -119,9 +124,11 @@ def _run(app: Flask, job_id: int) -> None:
             except (PrinterError, PrintError, LabelTemplateError) as error:
                 _set(job, "failed", str(error))
             except Exception:  # ours, not the printer's: logged, and said briefly
-                app.logger.exception("print job %s failed", job_id)
                 db.session.rollback()
-                _set(db.session.get(PrintJob, job_id), "failed", "Printing failed on the server; it has been logged.")
+                job = db.session.get(PrintJob, job_id)
+                if job is not None:  # else the job was deleted meanwhile (pruned): nothing to report to
+                    app.logger.exception("print job %s failed", job_id)
+                    _set(job, "failed", "Printing failed on the server; it has been logged.")
             else:
                 _set(job, "printed", answer)
             finally:

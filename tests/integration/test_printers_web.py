@@ -142,3 +142,18 @@ def test_roles_operators_print_admins_manage(admin_client, client_for, parts):
     db.session.execute(db.update(PrintJob).values(user_id=None))
     db.session.commit()
     assert operator.get(f"/labels/print-jobs/{job_id}").status_code == 404  # not another's
+
+
+def test_stock_report_and_pick_list_print_their_items_labels(admin_client, client_for, app):
+    from tests.api_fixtures import make_inventory
+
+    ids = make_inventory()
+    printer_at = FakePrinter("zpl")
+    new_printer(admin_client, address=printer_at.address)
+    operator = client_for("operator")
+    for page_url in (f"/labels/reports/stock/{ids['root']}", f"/labels/reports/picklist?id={ids['stockitem']}"):
+        page = operator.get(page_url).get_data(as_text=True)
+        assert "Print item labels" in page, page_url
+    started = operator.post("/labels/print/printer", data={"type": "stockitem", "id": ids["stockitem"]})
+    assert "Printed: 1 label" in job_page(operator, started.headers["Location"])
+    assert internal_code("stockitem", ids["stockitem"]) in b"".join(printer_at.jobs).decode()
