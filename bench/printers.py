@@ -51,7 +51,7 @@ def printers(kinds: list[str], registry, stack: list):
             if why:
                 print(f"  (CUPS skipped: {why})")
                 continue
-            target = CupsServer(Path(tempfile.mkdtemp(prefix="shelfscan-cups-bench-")))
+            target = CupsServer()
             stack.append(target.stop)
             address, printer_kind, dpi = target.address, "cups", 300
         else:

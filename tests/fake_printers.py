@@ -154,10 +154,12 @@ class CupsServer:
     """A private CUPS server on a loopback port with a cups-pdf queue (scripts/cups-test-server.sh):
     `address` is what a Shelfscan CUPS printer is set up with; printed PDFs appear in `out`."""
 
-    def __init__(self, folder: Path):
+    def __init__(self):
         import subprocess
+        import tempfile
 
-        self.folder, self.port = folder, closed_port()
+        # Not under pytest's own folders: they are private to root, and CUPS's filters run as lp.
+        self.folder, self.port = Path(tempfile.mkdtemp(prefix="shelfscan-cups-")), closed_port()
         script = Path(__file__).resolve().parent.parent / "scripts" / "cups-test-server.sh"
         done = subprocess.run([str(script), str(folder), str(self.port)], capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
@@ -167,15 +169,21 @@ class CupsServer:
         self.out = folder / "out"
 
     def stop(self) -> None:
-        """Stop the server and remove the queue's cups-pdf settings."""
+        """Stop the server (waiting up to 10 s for it to go), remove its folder and the queue's cups-pdf settings."""
         import os
+        import shutil
         import signal
 
         try:
-            os.kill(int((self.folder / "cupsd.pid").read_text()), signal.SIGTERM)
+            pid = int((self.folder / "cupsd.pid").read_text())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+                time.sleep(0.05)
         except (OSError, ValueError):
             pass
         Path(f"/etc/cups/cups-pdf-{self.queue}.conf").unlink(missing_ok=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def cups_available() -> str:

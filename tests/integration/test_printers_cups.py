@@ -3,11 +3,8 @@ make through `lp`, and the PDF it writes is rasterised and every barcode decoded
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
@@ -27,12 +24,9 @@ def cups():
         if os.environ.get("CI") == "true":
             pytest.fail(missing)
         pytest.skip(missing)
-    # Not under pytest's own folder: that is private to root, and CUPS's filters run as lp.
-    folder = Path(tempfile.mkdtemp(prefix="shelfscan-cups-"))
-    server = CupsServer(folder)
+    server = CupsServer()
     yield server
     server.stop()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def printed_pdfs(folder, count: int, seconds: float = 60) -> list:
