@@ -161,12 +161,12 @@ class CupsServer:
         # Not under pytest's own folders: they are private to root, and CUPS's filters run as lp.
         self.folder, self.port = Path(tempfile.mkdtemp(prefix="shelfscan-cups-")), closed_port()
         script = Path(__file__).resolve().parent.parent / "scripts" / "cups-test-server.sh"
-        done = subprocess.run([str(script), str(folder), str(self.port)], capture_output=True, text=True, timeout=60)
+        done = subprocess.run([str(script), str(self.folder), str(self.port)], capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
             raise RuntimeError(f"CUPS did not start: {done.stderr.strip()}")
         self.queue = done.stdout.strip().splitlines()[-1]
         self.address = f"{self.queue}@127.0.0.1:{self.port}"
-        self.out = folder / "out"
+        self.out = self.folder / "out"
 
     def stop(self) -> None:
         """Stop the server (waiting up to 10 s for it to go), remove its folder and the queue's cups-pdf settings."""
