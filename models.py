@@ -433,3 +433,52 @@ class UserSession(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     remember: Mapped[bool] = mapped_column(default=False)  # "Stay signed in": the longer lifetime
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+PRINTER_KINDS = ("zpl", "brother_ql", "cups")
+PRINT_JOB_STATES = ("queued", "sending", "printed", "failed")
+
+
+class Printer(db.Model):
+    """A label printer admins set up: how to reach it (kind, address) and what it holds (media, dpi)."""
+
+    __tablename__ = "printer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # one of PRINTER_KINDS
+    # zpl, brother_ql: "host:port"; cups: a queue name, or "queue@host:port" for another CUPS server.
+    address: Mapped[str] = mapped_column(String(300))
+    # The media loaded: label width x height in mm; height None for continuous tape (Brother QL).
+    media_width_mm: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    media_height_mm: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    dpi: Mapped[int] = mapped_column(default=203)
+    model: Mapped[str] = mapped_column(String(40), default="")  # Brother QL model, e.g. QL-820NWB
+    # {"part": template id, ...}: the template this printer uses for each object type.
+    default_templates: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    is_default: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (CheckConstraint("kind IN ('zpl', 'brother_ql', 'cups')", name="ck_printer_kind"),)
+
+
+class PrintJob(db.Model):
+    """Labels sent to a printer in the background: what, where, and how it went (kept a while)."""
+
+    __tablename__ = "print_job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    printer_id: Mapped[int | None] = mapped_column(ForeignKey("printer.id", ondelete="SET NULL"), index=True)
+    printer_name: Mapped[str] = mapped_column(String(100))  # kept when the printer is deleted
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("label_template.id", ondelete="SET NULL"))
+    object_type: Mapped[str] = mapped_column(String(20))
+    object_ids: Mapped[list] = mapped_column(db.JSON)
+    copies: Mapped[int] = mapped_column(default=1)
+    start: Mapped[int] = mapped_column(default=1)
+    labels: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    message: Mapped[str] = mapped_column(Text, default="")  # the reason it failed, or what the printer answered
+    attempts: Mapped[int] = mapped_column(default=0)
+    is_test: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user = relationship("User")

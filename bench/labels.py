@@ -50,26 +50,33 @@ def compare_rendering(body: str, contexts: list[dict]) -> None:
           f"in the budgeted child {child[0]:.3f} s wall, {child[1]:.3f} s CPU (both processes)")
 
 
-def main(count: int = 1000) -> None:
-    """Build a database with `count` stock items and print PDF and ZPL timings per template."""
+def seed_stock_items(count: int) -> list[int]:
+    """Migrate the app's (throwaway) database and add `count` stock items of one part on one shelf; their ids."""
     from flask_migrate import upgrade
 
-    from app import create_app
     from extensions import db
     from models import Part, StockItem, StockLocation
+
+    upgrade()
+    shelf = StockLocation(name="Bench shelf", parent=StockLocation(name="Store"))
+    part = Part(name="Resistor 10kΩ 0603 thick film 1%", ipn="R-10K-0603", units="pcs")
+    db.session.add_all([shelf, part])
+    db.session.add_all(StockItem(part=part, location=shelf, quantity=Decimal(i + 1), batch=f"L{i:05d}")
+                       for i in range(count))
+    db.session.commit()
+    return list(db.session.execute(db.select(StockItem.id)).scalars())
+
+
+def main(count: int = 1000) -> None:
+    """Build a database with `count` stock items and print PDF and ZPL timings per template."""
+    from app import create_app
+    from extensions import db
     from services.labels import printing
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "SECRET_KEY": "bench"})
         with app.app_context():
-            upgrade()
-            shelf = StockLocation(name="Bench shelf", parent=StockLocation(name="Store"))
-            part = Part(name="Resistor 10kΩ 0603 thick film 1%", ipn="R-10K-0603", units="pcs")
-            db.session.add_all([shelf, part])
-            db.session.add_all(StockItem(part=part, location=shelf, quantity=Decimal(i + 1), batch=f"L{i:05d}")
-                               for i in range(count))
-            db.session.commit()
-            ids = list(db.session.execute(db.select(StockItem.id)).scalars())
+            ids = seed_stock_items(count)
             templates = printing.templates_for("stockitem")
             for template in templates:  # warm up: imports, font registration, compiled templates
                 printing.build_pdf(template, printing.PrintOrder("stockitem", tuple(ids[:5])))

@@ -15,6 +15,7 @@ from extensions import db, htmx
 from models import ScanSession, StockItem, StockLocation
 from services import settings
 from services.stock import StockError, count, count_commit, move, sessions, undo
+from services.printers import jobs as print_jobs
 from services.stock import receive as receiving
 from services.stock.common import location_name
 
@@ -227,7 +228,7 @@ def count_csv(session_id: int):
 # --- receiving -----------------------------------------------------------------------------------
 
 def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None, location_id: int | None = None,
-                  supplier_part_id: int | None = None, labelled: bool = True):
+                  supplier_part_id: int | None = None, labelled: bool = True, print_job: dict | None = None):
     """The receive page for a scanned label (or a supplier part's package without one): the form, an
     'already received' warning, or 'create it'; `location_id` is the location it was opened from,
     where the package goes unless another is scanned."""
@@ -245,7 +246,8 @@ def _receive_page(raw: str, *, status: int = 200, error: str = "", received=None
     preset = db.session.get(StockLocation, location_id) if location_id else None
     return render(RECEIVE_PAGE, block="receive", status=status, raw=raw, draft=draft, already=already,
                   unknown=unknown, error=error, received=received, fields=fields, fmt=count.fmt_quantity,
-                  web_url=web_url, form=request.form, preset=preset, labelled=labelled)
+                  web_url=web_url, form=request.form, preset=preset, labelled=labelled, print_job=print_job,
+                  print_by_default=settings.get("PRINT_ON_RECEIVE"))
 
 
 @bp.route("/receive")
@@ -278,7 +280,16 @@ def receive_post():
     except StockError as error:
         return _receive_page(raw, status=422, error=str(error), location_id=location_id,
                              supplier_part_id=supplier_part_id)
-    return _receive_page("", received=item, location_id=location_id, labelled=bool(raw))
+    print_job = _print_received(item.id) if request.form.get("print_label") else None
+    return _receive_page("", received=item, location_id=location_id, labelled=bool(raw), print_job=print_job)
+
+
+def _print_received(item_id: int) -> dict:
+    """Send the new item's label to the chosen (or default) printer; the job, or why not, for the page."""
+    try:
+        return print_jobs.describe(print_jobs.print_received(item_id, _uid(), arg_id("printer", where="form")))
+    except print_jobs.JobRefused as refused:
+        return {"state": "refused", "message": f"The label was not printed: {refused}"}
 
 
 @bp.route("/receive/supplier-part", methods=["POST"])

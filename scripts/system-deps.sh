@@ -5,6 +5,7 @@ set -euo pipefail
 want=(libzbar0 fonts-dejavu-core)
 if [ "${1:-run}" = "test" ]; then
   want+=(chromium poppler-utils curl)  # curl: the API examples in docs/ are run as written
+  want+=(cups cups-client printer-driver-cups-pdf)  # printing tests: a private cupsd with a PDF queue
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -157,6 +157,9 @@ SPECS: dict[str, Spec] = {
                group="Labels", minimum=0, option_noun=f"label template for {plural}")
           for object_type, plural in (("part", "parts"), ("stockitem", "stock items"),
                                       ("stocklocation", "locations"), ("supplierpart", "supplier parts"))),
+        Spec("PRINT_ON_RECEIVE", bool, False, "Print a received package's new stock item label on the default printer: "
+             "ticks “Print its label” on the receive form, and applies to the API unless it says print_label.",
+             label="Print labels on receive", group="Labels"),
         Spec("SESSION_HOURS", int, 12, "How long a sign-in lasts, in hours from signing in, however busy the session.",
              label="Sign-in lasts (hours)", group="Accounts", minimum=1, maximum=168),
         Spec("SESSION_REMEMBER_DAYS", int, 30, "How long “Stay signed in” lasts, in days from signing in (signing out ends it at once).",

@@ -29,6 +29,8 @@ from services.labels import templates as label_templates
 from services.labels.context import MissingObjects, load_objects
 from services.labels.printing import PrintError, PrintOrder, build_pdf, fits, template_choices
 from services.labels.sandbox import LabelTemplateError
+from services.printers import jobs as print_jobs
+from services.printers import registry
 
 MAX_API_LABELS = 100  # ids travel in the PDF's address; larger batches print from the web page
 TEMPLATE_FILTERS = {"enabled": Filter("bool", lambda q, v, _: q), "model_type": Filter("text", lambda q, v, _: q),
@@ -83,8 +85,11 @@ def _items(value) -> list[int]:
 @bp.post("/label/print/")
 @requires("viewer")
 def label_print():
-    """Print labels: answers with the PDF's address at once (viewers may print, as on the web)."""
+    """Print labels: with `printer`, a print job (operators) whose status GET /api/label/print/<pk>/
+    gives; without, the PDF's address at once (viewers may print, as on the web)."""
     data = json_body()
+    if data.get("printer") is not None:
+        return _print_to_printer(data)
     template_pk = pk_value(data.get("template"), "template") if data.get("template") is not None else None
     if template_pk is None:
         raise invalid("template", "This field is required.")
@@ -103,6 +108,47 @@ def label_print():
     output = f"/api/label/output/{template_pk}/{','.join(map(str, ids))}.pdf"
     return jsonify(pk=None, template=template_pk, plugin=plugin, user=g.api_user.id, output_type="LABEL",
                    total=len(ids), progress=len(ids), complete=True, errors=None, output=output), 201
+
+
+@bp.get("/label/printer/")
+def label_printer_list():
+    """The label printers admins set up (the default first), to name in a print."""
+    rows = [{"pk": p.id, "name": p.name, "kind": p.kind, "is_default": p.is_default} for p in registry.all_printers()]
+    return jsonify(rows)
+
+
+def _print_to_printer(data: dict):
+    """Queue a print job on a printer (the template's kind decides the objects); 201 with the job."""
+    if not g.api_user.has_role("operator"):
+        raise ApiError(403, {"detail": "Printing to a printer needs the operator role."})
+    template_pk = pk_value(data.get("template"), "template") if data.get("template") is not None else None
+    if template_pk is None:
+        raise invalid("template", "This field is required.")
+    printer_id = pk_value(data["printer"], "printer")
+    ids = _items(data.get("items"))
+    copies = data.get("copies", 1)
+    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_API_LABELS:
+        raise invalid("copies", f"A whole number from 1 to {MAX_API_LABELS}.")
+    try:
+        template, object_type = _decode(template_pk)
+    except ApiError:
+        raise invalid("template", f'Invalid pk "{template_pk}" - object does not exist.') from None
+    if registry.get(printer_id) is None:
+        raise invalid("printer", f'Invalid pk "{printer_id}" - object does not exist.')
+    try:
+        job = print_jobs.submit(g.api_user.id, printer_id, PrintOrder(object_type, tuple(ids), copies), template.id)
+    except print_jobs.JobRefused as refused:
+        raise ApiError(400, {"detail": str(refused)}) from None
+    return jsonify(print_jobs.describe(job)), 201
+
+
+@bp.get(f"/label/print/<{PK_CONVERTER}:pk>/")
+def label_print_job(pk: int):
+    """A print job's status: queued, sending, printed or failed (with the reason); the caller's own, or any for admins."""
+    job = print_jobs.get(pk, g.api_user.id, g.api_user.has_role("admin"))
+    if job is None:
+        raise ApiError(404, {"detail": "No matching object found."})
+    return jsonify(print_jobs.describe(job))
 
 
 @bp.get(f"/label/output/<{PK_CONVERTER}:pk>/<string:ids>.pdf")
@@ -129,4 +175,5 @@ metadata.describe("/api/label/print/", metadata.Form("Print Label", "POST", "api
                       extra={"pk_field": "key", "filters": {"active": True, "mixin": "labels"}}).meta(),
     "items": {**ApiField("related field", "Items", "Objects to print labels for", required=True).meta(),
               "many": True},
+    "printer": related("Printer", "printer", "/api/label/printer/", help_text="Send to this label printer").meta(),
 }))

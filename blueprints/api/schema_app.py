@@ -108,7 +108,9 @@ def _stock_changes() -> dict:
         paths[f"/api/stock/{kind}/"] = {"post": operation(text, done, body=obj(["items"], **change),
                                                           errors=(400, 401, 403, 413))}
     receive = obj(["barcode"], barcode={"type": "string", "minLength": 1, "maxLength": 4096, "pattern": r"\S"},
-                  location=PK, quantity={"type": ["number", "string", "null"]})
+                  location=PK, quantity={"type": ["number", "string", "null"]},
+                  print_label={"type": ["boolean", "null"], "description": "Print the new item's label (default: the PRINT_ON_RECEIVE setting)"},
+                  printer={"anyOf": [PK, {"type": "null"}], "description": "The printer (default: the default printer)"})
     paths["/api/barcode/receive/"] = {"post": operation(
         "Receive a supplier package by its label", {"201": json_answer(LOOSE, "Received")}, body=receive,
         errors=(400, 401, 403, 413))}
@@ -168,10 +170,18 @@ def _search_and_labels() -> dict:
             "One label template for one kind", {"200": json_answer(ref("LabelTemplate"), "Template")},
             params=[PK_PATH], errors=(401, 403, 404))},
         "/api/label/print/": {"post": operation(
-            "Print labels: the PDF's address, complete at once", {"201": json_answer(ref("PrintResult"), "Printed")},
-            body=obj(["template", "items"], template=PK, plugin=NULLABLE_STR,
+            "Print labels: the PDF's address, complete at once; with a printer, a print job (operators)",
+            {"201": json_answer({"anyOf": [ref("PrintResult"), ref("PrintJob")]}, "Printed, or the job")},
+            body=obj(["template", "items"], template=PK, plugin=NULLABLE_STR, printer={"anyOf": [PK, {"type": "null"}]},
+                     copies={"type": "integer", "minimum": 1, "maximum": labels.MAX_API_LABELS},
                      items={"type": "array", "minItems": 1, "maxItems": labels.MAX_API_LABELS, "items": PK}),
             errors=(400, 401, 403, 413))},
+        "/api/label/printer/": {"get": operation(
+            "The label printers", {"200": json_answer({"type": "array", "items": ref("Printer")}, "Printers")},
+            errors=(401, 403))},
+        "/api/label/print/{pk}/": {"get": operation(
+            "A print job's status", {"200": json_answer(ref("PrintJob"), "The job")},
+            params=[PK_PATH], errors=(401, 403, 404))},
         "/api/label/output/{pk}/{ids}.pdf": {"get": operation(
             "The labels as a PDF", {"200": {"description": "PDF", "content": {"application/pdf": {
                 "schema": {"type": "string", "format": "binary"}}}}},
@@ -195,6 +205,12 @@ def schemas() -> dict:
             ["pk", "quantity"], pk=integer, quantity={"type": "number"})}),
         "LabelTemplate": obj(["pk", "name", "model_type"], pk=integer, name=string, model_type=string,
                              enabled=boolean),
+        "Printer": obj(["pk", "name", "kind", "is_default"], pk=integer, name=string, kind=string, is_default=boolean),
+        "PrintJob": obj(["pk", "state", "complete", "message", "printer"], pk=integer, printer=NULLABLE_INT,
+                        printer_name=string, template=NULLABLE_INT, model_type=string, items={"type": "array", "items": integer},
+                        copies=integer, labels=integer, attempts=integer, test=boolean, user=NULLABLE_INT,
+                        created=string, updated=string, message=string, complete=boolean,
+                        state={"type": "string", "enum": ["queued", "sending", "printed", "failed"]}),
         "PrintResult": obj(["complete", "output"], pk=NULLABLE_INT, complete=boolean, output=string,
                            errors={"type": ["object", "null"]}),
     }

@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("labels", __name__, url_prefix="/labels")
 
 # The route modules, imported for the views they add to `bp`.
-from blueprints.labels import editor, printing, reports  # noqa: E402,F401
+from blueprints.labels import editor, printers, printing, reports  # noqa: E402,F401

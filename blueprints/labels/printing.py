@@ -56,7 +56,7 @@ def back_to_list(object_type: str, message: str):
     return redirect_to(url_for(LIST_PAGES.get(object_type, "labels.index"), **kept))
 
 
-def _order() -> tuple[LabelTemplate, PrintOrder]:
+def requested_order() -> tuple[LabelTemplate, PrintOrder]:
     """The template and order of this request; 400 when malformed, back to the list when empty."""
     where = selection_source()
     object_type = request.values.get("type", "")
@@ -88,7 +88,7 @@ def _order_query(template: LabelTemplate, order: PrintOrder) -> dict:
 @requires("viewer")
 def preview():
     """Print preview: the first labels as they will print, with template, copies and start position."""
-    template, order = _order()
+    template, order = requested_order()
     if request.method == "POST" and not htmx and order.count < PROGRESS_FROM:
         return redirect_to(url_for("labels.preview", **_order_query(template, order)))  # a link to keep
     error, images, sheet_map = "", [], None
@@ -109,7 +109,7 @@ def preview():
 @requires("viewer")
 def print_pdf():
     """The labels as one PDF: a page per label at its exact size, or sheets."""
-    template, order = _order()
+    template, order = requested_order()
     try:
         pdf = build_pdf(template, order)
     except (PrintError, LabelTemplateError) as error:
@@ -121,7 +121,7 @@ def print_pdf():
 @requires("viewer")
 def print_zpl():
     """The labels as ZPL for a Zebra printer (dpi=203|300|600)."""
-    template, order = _order()
+    template, order = requested_order()
     dpi = request.values.get("dpi", "203")
     if dpi not in ("203", "300", "600"):
         abort(400, description="dpi is 203, 300 or 600.")
@@ -147,7 +147,7 @@ def start_job():
 
     A POST with the CSRF token: it starts work and keeps a file. 429 while the user (or the server)
     has as many jobs running as it may."""
-    template, order = _order()
+    template, order = requested_order()
     try:
         order.check(template)
         job_id = jobs.start(current_app._get_current_object(), current_user.id, template.id, order)

@@ -168,6 +168,11 @@ def iter_boxes(template: LabelTemplate, object_type: str, objects: list) -> Iter
     return _laid_out(template, ({**label_context(object_type, obj, prefix), "show_text": show_text} for obj in objects))
 
 
+def order_boxes(template: LabelTemplate, order: PrintOrder) -> Iterator[list[Box]]:
+    """The laid-out labels of an order, one per object (copies are the printer's to repeat)."""
+    return iter_boxes(template, order.object_type, _objects(template, order))
+
+
 def _copies(labels: Iterable[list[Box]], copies: int) -> Iterator[list[Box]]:
     """Each label `copies` times in a row (rendered once)."""
     for boxes in labels:

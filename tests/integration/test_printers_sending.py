@@ -1,0 +1,131 @@
+"""Printing straight to printers, through real loopback sockets: a fake Zebra and a fake Brother QL
+capture what they are sent; the ZPL is read back label by label, the Brother raster turned back into
+images by brother_ql and every barcode decoded; printers that are off fail in bounded time."""
+from __future__ import annotations
+
+import io
+import re
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from brother_ql.reader import BrotherQLReader
+
+from barcodes.decode import decode
+from barcodes.internal import internal_code
+from extensions import db
+from models import Part, StockItem, StockLocation
+from services.labels.printing import PrintOrder, templates_for
+from services.printers import jobs, registry
+from tests.fake_printers import FakePrinter, closed_port, wait_for_job
+
+
+def wait_for(job_id: int) -> dict:
+    """The job once it is printed or failed (within a minute)."""
+    return wait_for_job(job_id, 60)
+
+
+@pytest.fixture
+def parts(app):
+    """Three parts on a shelf, and a stock item."""
+    shelf = StockLocation(name="Shelf 1")
+    made = [Part(name=f"Resistor {ohms} ohm", ipn=f"R-{ohms}", units="pcs") for ohms in (100, 220, 470)]
+    item = StockItem(part=made[0], location=shelf, quantity=Decimal(5))
+    db.session.add_all([shelf, *made, item])
+    db.session.commit()
+    return made
+
+
+def add_printer(name: str, kind: str, address: str, width=62, height=29, dpi=None, **extra):
+    values = {"name": name, "kind": kind, "address": address, "media_width_mm": width, "media_height_mm": height,
+              "dpi": dpi or (203 if kind == "zpl" else 300), **extra}
+    return registry.save(None, values)
+
+
+def zpl_labels(data: bytes) -> list[str]:
+    return re.findall(r"\^XA.*?\^XZ", data.decode("utf-8"), flags=re.S)
+
+
+def test_zpl_printer_gets_one_label_block_per_object_with_its_fields(app, parts):
+    printer_at = FakePrinter("zpl")
+    zebra = next(t for t in templates_for("part") if t.name.startswith("Zebra 102"))
+    printer = add_printer("Zebra", "zpl", printer_at.address, width=102, height=51, default_templates={"part": zebra.id})
+    job = jobs.submit(None, printer.id, PrintOrder("part", tuple(p.id for p in parts), copies=2))
+    done = wait_for(job.id)
+    assert done["state"] == "printed", done["message"]
+    assert "ready" in done["message"]
+    sent = b"".join(printer_at.jobs)
+    labels = zpl_labels(sent)
+    assert len(labels) == 3 and sent.decode().count("^XA") == 3
+    for part, label in zip(parts, labels):
+        assert f"^FDMA,{internal_code('part', part.id)}^FS" in label
+        assert part.ipn in label and "^PQ2" in label and "^PW816" in label  # 102 mm at 8 dots/mm
+
+
+def read_back(raster: bytes, folder: Path) -> list[Path]:
+    """The pages of a Brother QL raster job, as brother_ql's own reader draws them."""
+    reader = BrotherQLReader(io.BufferedReader(io.BytesIO(raster)))
+    reader.filename_fmt = str(folder / "page{counter:04d}.png")
+    reader.analyse()
+    return sorted(folder.glob("page*.png"))
+
+
+@pytest.mark.parametrize("media", [(62, 29), (62, None)], ids=["die-cut-62x29", "endless-62"])
+def test_brother_ql_raster_reads_back_and_every_barcode_decodes(app, parts, tmp_path, media):
+    printer_at = FakePrinter("brother", media=(media[0], media[1] or 0))
+    printer = add_printer("Brother", "brother_ql", printer_at.address, width=media[0], height=media[1])
+    job = jobs.submit(None, printer.id, PrintOrder("part", tuple(p.id for p in parts)))
+    done = wait_for(job.id)
+    assert done["state"] == "printed", done["message"]
+    assert "printed 3 labels" in done["message"]
+    pages = read_back(b"".join(printer_at.jobs), tmp_path)
+    assert len(pages) == 3
+    for part, page in zip(parts, pages):
+        texts = {found.text for found in decode(page.read_bytes())}
+        assert internal_code("part", part.id) in texts
+
+
+def test_brother_media_must_fit_the_template(app, parts):
+    printer = add_printer("Brother 29", "brother_ql", "127.0.0.1:9100", width=29, height=90)
+    with pytest.raises(jobs.JobRefused, match="29 x 90 mm labels"):
+        jobs.submit(None, printer.id, PrintOrder("part", (parts[0].id,)), template_id=None)
+
+
+def test_closed_port_fails_fast_and_a_retry_prints_once(app, parts):
+    port = closed_port()
+    printer = add_printer("Zebra", "zpl", f"127.0.0.1:{port}", width=102, height=51)
+    started = time.monotonic()
+    job = jobs.submit(None, printer.id, PrintOrder("part", (parts[0].id,)))
+    failed = wait_for(job.id)
+    assert failed["state"] == "failed" and "refused the connection" in failed["message"]
+    assert time.monotonic() - started < 10
+    printer_at = FakePrinter("zpl", port=port)  # switched on again
+    jobs.retry(jobs.get(job.id, 0, True))
+    printed = wait_for(job.id)
+    assert printed["state"] == "printed" and printed["attempts"] == 2
+    assert len(zpl_labels(b"".join(printer_at.jobs))) == 1
+
+
+def test_printer_that_never_reads_fails_in_bounded_time_and_gets_no_labels(app, parts):
+    hole = FakePrinter("blackhole")
+    printer = add_printer("Zebra", "zpl", hole.address, width=102, height=51)
+    started = time.monotonic()
+    job = jobs.submit(None, printer.id, PrintOrder("part", tuple(p.id for p in parts)))
+    failed = wait_for(job.id)
+    assert failed["state"] == "failed" and "did not answer" in failed["message"]
+    assert time.monotonic() - started < 15
+    port = hole.port
+    hole.close()
+    printer_at = FakePrinter("zpl", port=port)
+    jobs.retry(jobs.get(job.id, 0, True))
+    assert wait_for(job.id)["state"] == "printed"
+    assert len(zpl_labels(b"".join(printer_at.jobs))) == 3  # once: the first try sent no labels
+
+
+def test_printer_out_of_paper_gets_nothing_and_says_so(app, parts):
+    printer_at = FakePrinter("zpl", paper_out=True)
+    printer = add_printer("Zebra", "zpl", printer_at.address, width=102, height=51)
+    failed = wait_for(jobs.submit(None, printer.id, PrintOrder("part", (parts[0].id,))).id)
+    assert failed["state"] == "failed" and "paper out" in failed["message"]
+    assert printer_at.jobs == []
