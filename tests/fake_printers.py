@@ -1,8 +1,11 @@
 """Fake network label printers on 127.0.0.1 for the tests and the bench: real TCP sockets that
 capture what they are sent and answer as the printers do (a Zebra's ~HS, a Brother QL's status
-records), and a "black hole" that accepts connections and never reads."""
+records), and a "black hole" that accepts connections and never reads; FakeUsbPrinter is a Brother QL
+behind a pseudo-terminal, standing in for a USB printer's /dev/usb/lp0."""
 from __future__ import annotations
 
+import os
+import select
 import socket
 import threading
 import time
@@ -50,6 +53,7 @@ class FakePrinter:
         self._server = socket.create_server(("127.0.0.1", port))  # SO_REUSEADDR: a port can come back
         self.port = self._server.getsockname()[1]
         self._open: list[socket.socket] = []
+        self._local = threading.local()  # per connection: one may still be closing as the next opens
         self._stopped = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -70,7 +74,7 @@ class FakePrinter:
 
     def _serve(self, connection: socket.socket) -> None:
         data = b""
-        self._parsed = 0  # Brother: how far the instructions have been read
+        self._local.parsed = 0  # Brother: how far this connection's instructions have been read
         with connection:
             while True:
                 try:
@@ -100,7 +104,7 @@ class FakePrinter:
         """Read whole instructions as brother_ql's reader does (its opcode table), answering a status
         request at once and each print command with 'printing completed', as a QL does page by page."""
         width, length = self.media
-        view, position = memoryview(data), self._parsed
+        view, position = memoryview(data), getattr(self._local, "parsed", 0)
         while position < len(data):
             try:
                 opcode = match_opcode(bytes(view[position:position + 5]))
@@ -120,12 +124,12 @@ class FakePrinter:
             if name == "status request":
                 connection.sendall(brother_status(0, width, length))
             elif name == "print":
-                connection.sendall(brother_status(1, width, length))
-                if opcode == b"\x1a":  # the last page: the job is complete
+                if opcode == b"\x1a":  # the last page: the job is complete (kept before it is answered)
                     self.jobs.append(data[:position])
                     data, position = data[position:], 0
                     view = memoryview(data)
-        self._parsed = position
+                connection.sendall(brother_status(1, width, length))
+        self._local.parsed = position
         return data
 
     def close(self) -> None:
@@ -139,6 +143,61 @@ class FakePrinter:
         for connection in self._open:
             try:
                 connection.close()
+            except OSError:
+                pass
+
+
+class _Master:
+    """A pseudo-terminal's master side with a socket's sendall, so FakePrinter._brother answers through it."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def sendall(self, data: bytes) -> None:
+        while data:
+            data = data[os.write(self.fd, data):]
+
+
+class FakeUsbPrinter(FakePrinter):
+    """A Brother QL on a device: a pseudo-terminal in raw mode (bytes pass unchanged) whose slave's
+    path (/dev/pts/N) is the printer's address; it reads from the master side and answers as the
+    network fake does. `answering=False`: it reads nothing and never answers (a stuck printer)."""
+
+    def __init__(self, media=(62, 0), answering: bool = True):
+        import tty
+
+        self.kind, self.paper_out, self.media = "brother", False, media
+        self.jobs, self.connections, self.last_byte_at, self._local = [], 0, 0.0, threading.local()
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)
+        self.path = os.ttyname(self._slave)
+        self._stopped = threading.Event()
+        if answering:
+            threading.Thread(target=self._serve_device, daemon=True).start()
+
+    @property
+    def address(self) -> str:
+        return self.path
+
+    def _serve_device(self) -> None:
+        data, master = b"", _Master(self._master)
+        while not self._stopped.is_set():
+            if not select.select([self._master], [], [], 0.1)[0]:
+                continue
+            try:
+                chunk = os.read(self._master, 65536)
+            except OSError:
+                return
+            self.last_byte_at = time.perf_counter()
+            data = self._brother(master, data + chunk)
+
+    def close(self) -> None:
+        """Unplug it."""
+        self._stopped.set()
+        time.sleep(0.2)  # the reading thread sees the event before its descriptor goes
+        for fd in (self._master, self._slave):
+            try:
+                os.close(fd)
             except OSError:
                 pass
 

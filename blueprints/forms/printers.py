@@ -19,10 +19,12 @@ class PrinterForm(FlaskForm):
     kind = SelectField("Kind", choices=[SelectChoice(key, name) for key, name in KIND_NAMES.items()])
     address = StringField("Address", validators=[DataRequired(), Length(max=300)],
                           description="Zebra and Brother: host or IP and port, e.g. 192.168.1.50:9100. "
+                                      "Brother QL plugged into the server's USB: its device, e.g. /dev/usb/lp0. "
                                       "CUPS: the queue's name, e.g. Office_Laser, or Office_Laser@printserver:631.")
     media_width_mm = DecimalField("Media width (mm)", places=1, validators=[DataRequired(), NumberRange(5, 300)])
     media_height_mm = DecimalField("Label height (mm)", places=1, validators=[Optional(), NumberRange(5, 1000)],
-                                   description="Empty for continuous tape.")
+                                   description="Empty for continuous tape. A Brother QL reports the media it holds, "
+                                               "and a job fails rather than print on media other than this.")
     dpi = SelectField("Resolution (dpi)", coerce=int, choices=[SelectChoice(dpi, str(dpi)) for dpi in (203, 300, 600)], default=203)
     model = SelectField("Brother QL model", choices=[SelectChoice("", "(not a Brother)")] + [SelectChoice(m, m) for m in brother.models()],
                         default="", validate_choice=False)

@@ -1,7 +1,8 @@
 """Printer addresses as admins type them: host and port for network printers, a queue for CUPS.
 
 No URL schemes, paths, users or options: an address names one machine and port (or one CUPS queue),
-so a print job can only ever connect where the admin pointed it.
+so a print job can only ever connect where the admin pointed it. (A Brother QL on the server's USB
+has a device path instead, checked strictly in services/printers/device.py.)
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ _QUEUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,126}")
 
 
 class AddressError(ValueError):
-    """An address that is not host[:port] (or queue[@host[:port]] for CUPS); the message says how."""
+    """An address that is not host[:port] (queue[@host[:port]] for CUPS, or a QL's USB device); the message says how."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from services.labels.layout import Box
 from services.labels.pdf import labels_pdf
 from services.labels.printing import page_setup
 from services.labels.zpl import label_zpl
-from services.printers import brother
+from services.printers import brother, device
 from services.printers.addresses import parse_cups, parse_endpoint
 from services.printers.transport import (
     ZPL_STATUS_QUERY,
@@ -78,8 +78,28 @@ def _height(printer: Printer) -> float | None:
     return float(printer.media_height_mm) if printer.media_height_mm else None
 
 
+def _loaded_media(printer: Printer, answer: bytes) -> Answer:
+    """The QL's status; PrinterError when the media it reports is not the media it is set up with, as
+    the labels would be drawn for the wrong size (a width of 0 means no media report: not checked)."""
+    status = _brother_answer(answer)
+    reply = interpret_response(_records(answer)[-1]) if status.ok else None
+    if reply is None or not reply["media_width"]:
+        return status
+    width, length, height = reply["media_width"], reply["media_length"], _height(printer)
+    wanted = float(printer.media_width_mm)
+    if abs(width - wanted) <= 0.5 and (not height) == (not length) and (not height or abs(length - height) <= brother.TOLERANCE_MM):
+        return status
+    holds = f"{width} x {length} mm labels" if length else f"{width} mm tape"
+    set_up = f"{wanted:g} x {height:g} mm labels" if height else f"{wanted:g} mm tape"
+    raise PrinterError(f"{printer.name} did not print. The printer holds {holds}; Shelfscan has it set up for {set_up}. "
+                       "Load that media, or change the printer's media in Labels -> Printers.")
+
+
 def _ask(printer: Printer, query: bytes, answered, interpret) -> Answer:
-    answer = send_raw(parse_endpoint(printer.address), printer.name, query, answered, interpret)
+    if device.is_device(printer.address):  # a Brother QL on the server's USB
+        answer = device.send_device(printer.address, printer.name, query, answered, interpret)
+    else:
+        answer = send_raw(parse_endpoint(printer.address), printer.name, query, answered, interpret)
     if not answer.ok:
         raise PrinterError(f"{printer.name} did not print: {answer.text[0].lower()}{answer.text[1:]}")
     return answer
@@ -118,5 +138,5 @@ def deliver(printer: Printer, batch: Batch) -> str:
     label = brother.media_label(float(printer.media_width_mm), _height(printer), printer.model)
     pages = [brother.page(boxes, width, height, label) for boxes in batch.labels]
     data = brother.raster(pages, label, printer.model, batch.copies)
-    _ask(printer, BROTHER_STATUS_REQUEST, lambda answer: len(answer) >= BROTHER_RECORD, _brother_answer)
+    _ask(printer, BROTHER_STATUS_REQUEST, lambda answer: len(answer) >= BROTHER_RECORD, lambda answer: _loaded_media(printer, answer))
     return _ask(printer, data, _brother_done(batch.count), lambda answer: _brother_answer(answer, batch.count)).text

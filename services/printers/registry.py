@@ -9,10 +9,10 @@ from extensions import db
 from models import OBJECT_TYPES, PRINTER_KINDS, LabelTemplate, Printer
 from services.errors import FieldErrors
 from services.labels.printing import PrintError, choose_template, fits, templates_for
-from services.printers import brother
+from services.printers import brother, device
 from services.printers.addresses import AddressError, check
 
-KIND_NAMES = {"zpl": "Zebra / ZPL (raw TCP)", "brother_ql": "Brother QL (raw TCP)", "cups": "CUPS queue (PDF)"}
+KIND_NAMES = {"zpl": "Zebra / ZPL (raw TCP)", "brother_ql": "Brother QL (raw TCP or USB)", "cups": "CUPS queue (PDF)"}
 DPI = {"zpl": (203, 300, 600), "brother_ql": (300,), "cups": (300,)}
 
 
@@ -41,7 +41,9 @@ def _checked(values: dict[str, Any], printer: Printer | None) -> dict[str, Any]:
         raise FieldErrors(errors)
     out = dict(values)
     try:
-        out["address"] = check(kind, values.get("address") or "")
+        address = values.get("address") or ""
+        usb = kind == "brother_ql" and device.is_device(address)
+        out["address"] = device.check_device(address) if usb else check(kind, address)
     except AddressError as error:
         errors["address"] = str(error)
     if int(values.get("dpi") or 0) not in DPI[kind]:
