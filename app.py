@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
-    """One readable format on stderr, for the app and gunicorn alike."""
+    """One readable format on stderr, for the app and the web server alike."""
     root = logging.getLogger()
     if not any(getattr(h, "_shelfscan", False) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)

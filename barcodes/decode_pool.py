@@ -7,7 +7,7 @@ database connections nor its environment). The request thread sends the image ov
 waits, without the GIL, for the answer or its deadline; at the deadline the decoder is killed and the
 next image gets a fresh one. Per server process at most `processes` decoders exist and at most
 `queue` requests wait for one; the rest are answered busy at once. Decoders start on first use, are
-replaced when they die or after MAX_JOBS images, and are stopped at exit; after a fork (gunicorn's
+replaced when they die or after MAX_JOBS images, and are stopped at exit; after a fork (a web server's
 workers) the child forgets its parent's decoders and starts its own.
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ from server.bridge import Bridge
 
 
 def app() -> Bridge:
-    """Load the app in this worker process (what gunicorn's post_fork and post_worker_init hooks did)."""
+    """Load the app in this worker process (the setup that gunicorn's post_fork hooks did before issue 15)."""
     # Checkpoints on a thread of this process, before the app opens a connection (database/checkpoints.py).
     checkpoints.enable()
     from app import create_app

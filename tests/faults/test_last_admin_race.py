@@ -1,4 +1,4 @@
-"""Two admins demote (or deactivate) each other at the same moment, on a real gunicorn with several
+"""Two admins demote (or deactivate) each other at the same moment, on the real server with several
 workers: one wins, the other is told it would leave no admin, and an active admin always remains.
 
 A third connection holds the database's write lock while both requests are sent, so both have
@@ -39,8 +39,8 @@ def admins(app, users):
 
 @pytest.fixture
 def server(admins, database_url, tmp_path):
-    """gunicorn with three workers on the test database."""
-    running = Server(database_url, workers=3, log_path=tmp_path / "gunicorn.log")
+    """The real server with three worker processes on the test database."""
+    running = Server(database_url, workers=3, log_path=tmp_path / "server.log")
     running.start()
     yield running
     running.stop()

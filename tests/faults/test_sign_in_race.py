@@ -1,6 +1,6 @@
-"""Thirty password guesses at once, on a real gunicorn with several workers, get exactly as many
-password checks as the limit allows: the throttle counts an attempt before it checks the password,
-under one lock, so parallel guesses cannot all slip past the count together."""
+"""Thirty password guesses at once, on the real server (`python -m server`) with several workers,
+get exactly as many password checks as the limit allows: the throttle counts an attempt before it
+checks the password, under one lock, so parallel guesses cannot all slip past the count together."""
 from __future__ import annotations
 
 import asyncio
@@ -20,8 +20,8 @@ LIMIT = 5  # failed sign-ins per account and address in 15 minutes (services/rat
 
 @pytest.fixture
 def server(users, database_url, tmp_path):
-    """gunicorn with four workers on the test database."""
-    running = Server(database_url, workers=4, log_path=tmp_path / "gunicorn.log")
+    """The real server with four worker processes on the test database."""
+    running = Server(database_url, workers=4, log_path=tmp_path / "server.log")
     running.start()
     yield running
     running.stop()

@@ -155,7 +155,7 @@ def test_a_forked_child_starts_its_own_decoder_and_leaves_the_parents_alone(pool
     parent_pid = pool.run(QR, DecodeOptions(), 30).pid
     read, write = os.pipe()
     child = os.fork()
-    if child == 0:  # as a gunicorn worker forked from a master that had decoded
+    if child == 0:  # as a server worker forked from a parent that had decoded
         try:
             reply = pool.run(QR, DecodeOptions(), 30)
             os.write(write, f"{reply.pid} {reply.found[0].text}".encode())
