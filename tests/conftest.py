@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from pathlib import Path
+import time
 
 import pytest
 from flask import g, request_started
@@ -71,16 +71,28 @@ def _truncate_pg(url: str) -> None:
     engine.dispose()
 
 
+def _wait_for_print_jobs(seconds: float = 60) -> None:
+    """Let the printers' sender threads a test started finish (services/printers/jobs.py names them
+    print-jobs-N): one still reading while the next test empties the database deadlocks with TRUNCATE
+    on PostgreSQL, and one still sending would print into the next test's fake printer."""
+    deadline = time.monotonic() + seconds
+    for thread in threading.enumerate():
+        if thread.name.startswith("print-jobs-"):
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 @pytest.fixture
 def database_url(database_template, tmp_path):
     """A fresh, migrated, empty database for this test."""
     if USING_PG:
         yield PG_URL
+        _wait_for_print_jobs()
         _truncate_pg(PG_URL)
         return
     target = tmp_path / "test.db"
     shutil.copy(database_template, target)
     yield f"sqlite:///{target}"
+    _wait_for_print_jobs()
 
 
 @pytest.fixture

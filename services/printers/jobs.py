@@ -1,9 +1,11 @@
-"""Print jobs: labels sent to a printer on a thread of their own, never in the request.
+"""Print jobs: labels sent to a printer by a thread of its own, never in the request.
 
 A job is a row (queued -> sending -> printed | failed, with the reason or the printer's answer), so
-any worker process can show its status and admins can list them. The thread runs in the process that
-took the request; one job at a time per printer in a process (a raw-TCP printer takes one
-connection at a time), at most SENDING_AT_ONCE in all. A job left queued or sending by a worker that
+any worker process can show its status and admins can list them. A printer's jobs are sent by one
+sender thread in the process that took the request, one after another in the order they were queued
+(a raw-TCP printer takes one connection at a time, and labels come out in the order asked for); at
+most SENDING_AT_ONCE printers are sent to at once. A waiting job holds no thread and no database
+connection. A job left queued or sending by a worker that
 died is failed ("interrupted") once it is STALE_MINUTES old, and can be retried. Jobs are kept
 KEEP_DAYS days, at most KEEP_ROWS.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import defaultdict
+from collections import deque
 
 from flask import Flask, current_app
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
@@ -32,7 +34,8 @@ SENDING_AT_ONCE = 4
 MAX_PRINTER_LABELS = 2000  # one job; a printer at 5 labels a second is busy for 7 minutes
 
 _slots = threading.BoundedSemaphore(SENDING_AT_ONCE)
-_printer_locks: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
+_waiting: dict[tuple[Flask, int], deque[int]] = {}  # (app, printer id) -> its queued job ids, while its sender runs
+_waiting_lock = threading.Lock()
 
 
 class JobRefused(ValueError):
@@ -79,13 +82,36 @@ def _queue(job: PrintJob) -> PrintJob:
     prune()
     db.session.add(job)
     db.session.commit()
-    _start(job.id)
+    _start(job.printer_id, job.id)
     return job
 
 
-def _start(job_id: int) -> None:
-    app = current_app._get_current_object()
-    threading.Thread(target=_run, args=(app, job_id), name=f"print-job-{job_id}", daemon=True).start()
+def _start(printer_id: int | None, job_id: int) -> None:
+    """Queue the job behind the printer's others, starting the printer's sender when it has none."""
+    # A deleted printer is 0: its sender fails the job at once. The app is in the key because tests
+    # run several apps, on different databases, in one process.
+    key = (current_app._get_current_object(), printer_id or 0)
+    with _waiting_lock:
+        if key in _waiting:
+            _waiting[key].append(job_id)
+            return
+        _waiting[key] = deque([job_id])
+    sender = threading.Thread(target=_sender, args=key, name=f"print-jobs-{key[1]}", daemon=True)
+    try:
+        sender.start()
+    except RuntimeError:  # no thread to be had: forget the queue, or later jobs would wait for no sender
+        with _waiting_lock:
+            del _waiting[key]
+        raise
+
+
+def _next_job(key: tuple[Flask, int]) -> int | None:
+    """The printer's next job id, or None when its queue is empty (the sender then ends)."""
+    with _waiting_lock:
+        if _waiting[key]:
+            return _waiting[key].popleft()
+        del _waiting[key]
+        return None
 
 
 def retry(job: PrintJob) -> PrintJob:
@@ -94,7 +120,7 @@ def retry(job: PrintJob) -> PrintJob:
         raise JobRefused("Only a failed print job can be retried.")
     job.state, job.message, job.updated_at = "queued", "", utcnow()
     db.session.commit()
-    _start(job.id)
+    _start(job.printer_id, job.id)
     return job
 
 
@@ -107,32 +133,51 @@ def _set(job: PrintJob, state: str, message: str = "") -> None:
         db.session.rollback()
 
 
-def _run(app: Flask, job_id: int) -> None:
-    """The job's thread: wait for the printer, make the labels, send them, record the outcome."""
+def _sender(app: Flask, printer_id: int) -> None:
+    """A printer's sender thread: its jobs one after another, each holding a sending slot."""
     with app.app_context():
-        job = db.session.get(PrintJob, job_id)
-        printer = db.session.get(Printer, job.printer_id) if job and job.printer_id else None
-        if job is None or printer is None:
-            if job is not None:
-                _set(job, "failed", "The printer was deleted.")
-            return
-        with _slots, _printer_locks[printer.id]:
-            job.attempts += 1
-            _set(job, "sending")
+        while (job_id := _next_job((app, printer_id))) is not None:
             try:
-                answer = deliver(printer, _batch(job))
-            except (PrinterError, PrintError, LabelTemplateError) as error:
-                _set(job, "failed", str(error))
-            except Exception:  # ours, not the printer's: logged, and said briefly
-                db.session.rollback()
-                job = db.session.get(PrintJob, job_id)
-                if job is not None:  # else the job was deleted meanwhile (pruned): nothing to report to
-                    app.logger.exception("print job %s failed", job_id)
-                    _set(job, "failed", "Printing failed on the server; it has been logged.")
-            else:
-                _set(job, "printed", answer)
+                with _slots:
+                    _send(app, job_id)
+            except Exception:  # a database error: the job stays queued (and is failed as stale later),
+                app.logger.exception("print job %s failed", job_id)  # the printer's next jobs still go
             finally:
                 db.session.remove()
+
+
+def _send(app: Flask, job_id: int) -> None:
+    """Make the job's labels, send them and record the outcome."""
+    job = db.session.get(PrintJob, job_id)
+    if job is None:  # pruned while it waited
+        return
+    job.attempts += 1
+    _set(job, "sending")
+    try:
+        answer = deliver(*_prepared(job))
+    except (PrinterError, PrintError, LabelTemplateError) as error:
+        _set(job, "failed", str(error))
+    except Exception:  # ours, not the printer's: logged, and said briefly
+        db.session.rollback()
+        job = db.session.get(PrintJob, job_id)
+        if job is not None:  # else the job was deleted meanwhile (pruned): nothing to report to
+            app.logger.exception("print job %s failed", job_id)
+            _set(job, "failed", "Printing failed on the server; it has been logged.")
+    else:
+        _set(job, "printed", answer)
+
+
+def _prepared(job: PrintJob) -> tuple[Printer, Batch]:
+    """The printer and the laid-out labels, detached, with the reading transaction ended: sending
+    takes seconds, and a transaction held that long would hold a pooled connection and its locks."""
+    printer = db.session.get(Printer, job.printer_id) if job.printer_id else None
+    if printer is None:
+        raise PrintError("The printer was deleted.")
+    batch = _batch(job)
+    db.session.expunge(printer)
+    db.session.expunge(batch.template)
+    db.session.rollback()
+    return printer, batch
 
 
 def _batch(job: PrintJob) -> Batch:

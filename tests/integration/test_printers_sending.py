@@ -129,3 +129,60 @@ def test_printer_out_of_paper_gets_nothing_and_says_so(app, parts):
     failed = wait_for(jobs.submit(None, printer.id, PrintOrder("part", (parts[0].id,))).id)
     assert failed["state"] == "failed" and "paper out" in failed["message"]
     assert printer_at.jobs == []
+
+
+def _states(job_ids: list[int]) -> list[str]:
+    states = [jobs.describe(jobs.get(job_id, 0, True))["state"] for job_id in job_ids]
+    db.session.rollback()  # the test's own session gives its connection back too
+    return states
+
+
+def _wait_until(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_jobs_waiting_for_a_busy_printer_hold_no_database_connection(app, parts, admin_client):
+    """Twelve jobs for a printer that does not answer: one sends, eleven wait, and none of them keeps
+    a pooled connection (a PostgreSQL pool has ten), so pages and other jobs still get one."""
+    hole = FakePrinter("blackhole")
+    printer = add_printer("Zebra", "zpl", hole.address, width=102, height=51)
+    queued = [jobs.submit(None, printer.id, PrintOrder("part", (parts[0].id,))).id for _ in range(12)]
+    assert _wait_until(lambda: _states(queued)[0] == "sending")
+    assert _wait_until(lambda: db.engine.pool.checkedout() == 0, 3), f"{db.engine.pool.checkedout()} connections held"
+    assert _states(queued)[1:] == ["queued"] * 11  # still waiting for the printer: the pool was not freed by finishing
+    page = admin_client.get("/labels/printers")
+    assert page.status_code == 200 and page.get_data(as_text=True).count("queued") >= 11
+    hole.close()  # switched off: the rest fail fast
+    assert {wait_for(job_id)["state"] for job_id in queued} == {"failed"}
+
+
+def test_a_busy_printer_does_not_hold_up_another_printer(app, parts):
+    """Five jobs wait for a Zebra that does not answer; a job for an idle Zebra prints at once, while
+    the first is still sending, instead of waiting for a sending slot held by the queue."""
+    hole = FakePrinter("blackhole")
+    busy = add_printer("Zebra 1", "zpl", hole.address, width=102, height=51)
+    idle_at = FakePrinter("zpl")
+    idle = add_printer("Zebra 2", "zpl", idle_at.address, width=102, height=51)
+    waiting = [jobs.submit(None, busy.id, PrintOrder("part", (parts[0].id,))).id for _ in range(5)]
+    assert _wait_until(lambda: _states(waiting)[0] == "sending")
+    printed = wait_for(jobs.submit(None, idle.id, PrintOrder("part", (parts[1].id,))).id)
+    assert printed["state"] == "printed" and len(zpl_labels(b"".join(idle_at.jobs))) == 1
+    assert _states(waiting)[0] == "sending"  # the busy printer's first job has not given up yet
+    hole.close()
+    assert {wait_for(job_id)["state"] for job_id in waiting} == {"failed"}
+
+
+def test_a_printers_jobs_print_in_the_order_they_were_queued(app, parts):
+    """Eight jobs queued at once for one Zebra come out in the order they were asked for."""
+    printer_at = FakePrinter("zpl")
+    printer = add_printer("Zebra", "zpl", printer_at.address, width=102, height=51)
+    order = [parts[n % 3] for n in range(8)]
+    queued = [jobs.submit(None, printer.id, PrintOrder("part", (part.id,))).id for part in order]
+    assert {wait_for(job_id)["state"] for job_id in queued} == {"printed"}
+    printed = [label for job in printer_at.jobs for label in zpl_labels(job)]
+    assert [next(p.ipn for p in parts if p.ipn in label) for label in printed] == [p.ipn for p in order]
