@@ -17,9 +17,11 @@ from services.labels.zpl import label_zpl
 from services.printers import brother, device
 from services.printers.addresses import parse_cups, parse_endpoint
 from services.printers.transport import (
+    ANSWER_TIMEOUT_S,
     ZPL_STATUS_QUERY,
     Answer,
     PrinterError,
+    PrinterSilent,
     lp,
     send_raw,
     zpl_answered,
@@ -105,6 +107,16 @@ def _ask(printer: Printer, query: bytes, answered, interpret) -> Answer:
     return answer
 
 
+def _status(printer: Printer, query: bytes, answered, interpret) -> Answer:
+    """Ask the printer how it is before any label is sent; a printer that does not answer has printed nothing."""
+    try:
+        return _ask(printer, query, answered, interpret)
+    except PrinterSilent:
+        raise PrinterError(f"{printer.name} at {printer.address} did not answer within {ANSWER_TIMEOUT_S:g} s "
+                           "when asked for its status, so nothing was sent to print; "
+                           "check that it is on and ready, then retry.") from None
+
+
 @dataclass(frozen=True)
 class Batch:
     """Laid-out labels to print: each `copies` times; on a sheet from position `start`."""
@@ -133,10 +145,10 @@ def deliver(printer: Printer, batch: Batch) -> str:
         return lp(*parse_cups(printer.address), pdf, batch.title).text
     if printer.kind == "zpl":
         zpl = "".join(label_zpl(boxes, width, height, printer.dpi, copies=batch.copies) for boxes in batch.labels)
-        _ask(printer, ZPL_STATUS_QUERY, zpl_answered, zpl_status)
+        _status(printer, ZPL_STATUS_QUERY, zpl_answered, zpl_status)
         return _ask(printer, zpl.encode("utf-8") + ZPL_STATUS_QUERY, zpl_answered, zpl_status).text
     label = brother.media_label(float(printer.media_width_mm), _height(printer), printer.model)
     pages = [brother.page(boxes, width, height, label) for boxes in batch.labels]
     data = brother.raster(pages, label, printer.model, batch.copies)
-    _ask(printer, BROTHER_STATUS_REQUEST, lambda answer: len(answer) >= BROTHER_RECORD, lambda answer: _loaded_media(printer, answer))
+    _status(printer, BROTHER_STATUS_REQUEST, lambda answer: len(answer) >= BROTHER_RECORD, lambda answer: _loaded_media(printer, answer))
     return _ask(printer, data, _brother_done(batch.count), lambda answer: _brother_answer(answer, batch.count)).text

@@ -24,7 +24,7 @@ import time
 from flask import current_app, has_app_context
 
 from services.printers.addresses import AddressError
-from services.printers.transport import ANSWER_TIMEOUT_S, SEND_TIMEOUT_S, Answer, PrinterError
+from services.printers.transport import ANSWER_TIMEOUT_S, SEND_TIMEOUT_S, Answer, PrinterError, PrinterSilent
 
 DEVICE_DIRS = ("/dev/usb/",)
 _USBLP = re.compile(r"/dev/usblp[0-9]{1,3}")
@@ -114,7 +114,7 @@ def _read_until(fd: int, done, path: str, name: str) -> bytes:
     while not done(answer):
         left = ANSWER_TIMEOUT_S - (time.monotonic() - silent_since)
         if left <= 0 or not select.select([fd], [], [], left)[0]:
-            raise PrinterError(f"{name} at {path} took the data but did not answer within {ANSWER_TIMEOUT_S:g} s, "
+            raise PrinterSilent(f"{name} at {path} took the data but did not answer within {ANSWER_TIMEOUT_S:g} s, "
                                "so the labels may not have printed; check the printer and retry.")
         try:
             chunk = os.read(fd, 4096)

@@ -25,6 +25,10 @@ class PrinterError(Exception):
     """The printer could not be reached or refused the job; the message is for the person printing."""
 
 
+class PrinterSilent(PrinterError):
+    """The printer took what was sent but did not answer in time."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """What the printer said once it had the job."""
@@ -65,7 +69,7 @@ def _read_until(connection: socket.socket, done, endpoint: Endpoint, name: str) 
         try:
             chunk = connection.recv(4096)
         except socket.timeout:
-            raise PrinterError(f"{name} at {endpoint} took the data but did not answer within {ANSWER_TIMEOUT_S:g} s, "
+            raise PrinterSilent(f"{name} at {endpoint} took the data but did not answer within {ANSWER_TIMEOUT_S:g} s, "
                                "so the labels may not have printed; check the printer and retry.") from None
         except OSError as error:
             raise PrinterError(f"{name} at {endpoint} dropped the connection: {error.strerror or error}.") from None

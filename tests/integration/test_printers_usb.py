@@ -53,6 +53,7 @@ def test_usb_printer_that_never_answers_fails_in_bounded_time(app, parts, usb):
     started = time.monotonic()
     failed = wait_for(jobs.submit(None, printer.id, PrintOrder("part", (parts[0].id,))).id)
     assert failed["state"] == "failed" and "did not answer within" in failed["message"]
+    assert "nothing was sent to print" in failed["message"] and printer_at.jobs == []
     assert time.monotonic() - started < 20
 
 
