@@ -114,6 +114,20 @@ def _next_job(key: tuple[Flask, int]) -> int | None:
         return None
 
 
+def _still_waiting(key: tuple[Flask, int]) -> list[int]:
+    with _waiting_lock:
+        return list(_waiting.get(key, ()))
+
+
+def _keep_fresh(job_ids: list[int]) -> None:
+    """Mark jobs still queued behind this one as alive: a long queue is not an interrupted one (a job
+    queued for STALE_MINUTES is taken for one whose worker died), and one job is at most minutes."""
+    if job_ids:
+        db.session.execute(db.update(PrintJob).where(PrintJob.id.in_(job_ids), PrintJob.state == "queued")
+                           .values(updated_at=utcnow()))
+        db.session.commit()
+
+
 def retry(job: PrintJob) -> PrintJob:
     """Send a failed job again; JobRefused unless it failed."""
     if _state(job) != "failed":
@@ -139,6 +153,7 @@ def _sender(app: Flask, printer_id: int) -> None:
         while (job_id := _next_job((app, printer_id))) is not None:
             try:
                 with _slots:
+                    _keep_fresh(_still_waiting((app, printer_id)))
                     _send(app, job_id)
             except Exception:  # a database error: the job stays queued (and is failed as stale later),
                 app.logger.exception("print job %s failed", job_id)  # the printer's next jobs still go

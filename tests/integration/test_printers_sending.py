@@ -3,6 +3,7 @@ capture what they are sent; the ZPL is read back label by label, the Brother ras
 images by brother_ql and every barcode decoded; printers that are off fail in bounded time."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import time
@@ -15,7 +16,7 @@ from brother_ql.reader import BrotherQLReader
 from barcodes.decode import decode
 from barcodes.internal import internal_code
 from extensions import db
-from models import Part, StockItem, StockLocation
+from models import Part, PrintJob, StockItem, StockLocation, utcnow
 from services.labels.printing import PrintOrder, templates_for
 from services.printers import jobs, registry
 from tests.fake_printers import FakePrinter, closed_port, wait_for_job
@@ -187,3 +188,19 @@ def test_a_printers_jobs_print_in_the_order_they_were_queued(app, parts):
     assert {wait_for(job_id)["state"] for job_id in queued} == {"printed"}
     printed = [label for job in printer_at.jobs for label in zpl_labels(job)]
     assert [next(p.ipn for p in parts if p.ipn in label) for label in printed] == [p.ipn for p in order]
+
+
+def test_a_long_queue_is_not_taken_for_an_interrupted_one(app, parts):
+    """Jobs that have waited past the stale limit behind a slow printer are kept fresh by their sender:
+    they stay queued (an interrupted one could be retried, and would print twice)."""
+    hole = FakePrinter("blackhole")
+    printer = add_printer("Zebra", "zpl", hole.address, width=102, height=51)
+    queued = [jobs.submit(None, printer.id, PrintOrder("part", (parts[0].id,))).id for _ in range(3)]
+    assert _wait_until(lambda: _states(queued)[0] == "sending")
+    long_ago = utcnow() - dt.timedelta(minutes=jobs.STALE_MINUTES + 5)  # as if the first took that long
+    db.session.execute(db.update(PrintJob).where(PrintJob.id.in_(queued[1:])).values(updated_at=long_ago))
+    db.session.commit()
+    assert _wait_until(lambda: _states(queued)[1] == "sending", 30)  # the first gave up; the next goes
+    assert _states(queued)[2] == "queued"
+    hole.close()
+    assert {wait_for(job_id)["state"] for job_id in queued} == {"failed"}
