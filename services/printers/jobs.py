@@ -5,9 +5,9 @@ any worker process can show its status and admins can list them. A printer's job
 sender thread in the process that took the request, one after another in the order they were queued
 (a raw-TCP printer takes one connection at a time, and labels come out in the order asked for); at
 most SENDING_AT_ONCE printers are sent to at once. A waiting job holds no thread and no database
-connection. A job left queued or sending by a worker that
-died is failed ("interrupted") once it is STALE_MINUTES old, and can be retried. Jobs are kept
-KEEP_DAYS days, at most KEEP_ROWS.
+connection. A job left queued or sending by a worker that died is failed ("interrupted") once it is
+STALE_MINUTES old, and can be retried; the sender keeps its own queue fresh. Jobs are kept KEEP_DAYS
+days, at most KEEP_ROWS.
 """
 from __future__ import annotations
 
